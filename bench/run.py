@@ -1,0 +1,14 @@
+"""Run every benchmark and print its figures: ``python bench/run.py``."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+for script in sorted(HERE.glob("bench_*.py")):
+    print(f"== {script.name}", flush=True)
+    subprocess.run([sys.executable, str(script)], check=False)
+    print(flush=True)

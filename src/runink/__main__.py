@@ -1,0 +1,3 @@
+from runink.cli.app import main
+
+main()

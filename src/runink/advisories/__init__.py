@@ -1,0 +1,1 @@
+"""Advisories: one module per feed or format (OSV records, loaders) and their validation."""

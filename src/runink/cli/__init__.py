@@ -1,0 +1,1 @@
+"""The ``runink`` command line: one module per command group."""

@@ -1,0 +1,102 @@
+"""``runink check``: findings for package URLs."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import typer
+
+from runink.cli._console import OutputFormat, err, out, severity_style
+from runink.errors import AdvisoryDataError, ExitCode, InputError
+from runink.model.finding import Finding
+
+
+def _read_purls(source: str) -> list[str]:
+    if source == "-":
+        text = sys.stdin.read()
+    else:
+        try:
+            text = Path(source).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"{source}: cannot read: {exc.strerror or exc}") from None
+        except UnicodeDecodeError:
+            raise InputError(f"{source}: not UTF-8 text") from None
+    # One purl per line; blank lines and lines starting with '#' are ignored ('#' inside a
+    # purl introduces its subpath, so it is not a comment there).
+    return [s for s in (line.strip() for line in text.splitlines()) if s and not s.startswith("#")]
+
+
+def check(
+    purls: list[str] = typer.Argument(None, help="Package URLs, e.g. pkg:pypi/django@3.2.0"),
+    from_file: str = typer.Option(
+        None, "--from", help="Read purls from FILE (one per line; '-' for standard input)."
+    ),
+    output: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table or json"),
+) -> None:
+    """Print the vulnerabilities affecting the given package versions.
+
+    Exit 0 nothing found, 1 vulnerabilities found, 2 a purl was invalid (the others are still
+    checked), 3 no advisory data.
+    """
+    from runink.render.findings_json import finding_dict
+    from runink.services.checking import check_purls
+    from runink.store.db import StoreMissing, open_engine
+
+    items = list(purls or [])
+    if from_file:
+        items.extend(_read_purls(from_file))
+    if not items:
+        raise InputError("no package URLs given (pass PURL arguments or --from FILE)")
+    try:
+        engine = open_engine(create=False)
+    except StoreMissing as exc:
+        raise AdvisoryDataError(
+            f"no advisory database at {exc.path}: run `runink db import PATH` first"
+        ) from None
+    report = check_purls(engine, items)
+    findings = sorted(
+        (f for r in report.results for f in r.findings),
+        key=lambda f: (-(f.score or 0.0), f.component.purl, f.id),
+    )
+    if output is OutputFormat.json:
+        out.print_json(json.dumps([finding_dict(f) for f in findings]))
+    else:
+        _print_table(findings, len(report.results))
+    for problem in report.problems:
+        err.print(f"{problem.purl}: {problem.message}", markup=False)
+    if report.problems:
+        raise typer.Exit(int(ExitCode.USAGE))
+    if findings:
+        raise typer.Exit(int(ExitCode.BLOCKED))
+
+
+def _print_table(findings: list[Finding], checked: int) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    if not findings:
+        out.print(f"No known vulnerabilities in {checked} package(s).")
+        return
+    table = Table(show_lines=False)
+    table.add_column("Package")
+    table.add_column("Vulnerability")
+    table.add_column("Severity")
+    table.add_column("Fixed in")
+    table.add_column("Summary", overflow="fold")
+    for f in findings:
+        sev = f"{f.severity or 'unknown'}" + (f" {f.score:.1f}" if f.score is not None else "")
+        others = [a for a in f.aliases if a != f.id]
+        vuln = escape(f.id) + (f"\n[dim]{escape(', '.join(others))}[/dim]" if others else "")
+        why = "\n".join(f"[dim]{escape(r.explain())}[/dim]" for r in f.reasons)
+        package = escape(f"{f.component.name}@{f.component.version}")
+        table.add_row(
+            f"{package}\n[dim]{escape(f.component.ecosystem)}[/dim]",
+            vuln,
+            f"[{severity_style(f.severity)}]{sev}[/]",
+            escape(f.fixed or "-"),
+            escape(f.summary or "") + (f"\n{why}" if why else ""),
+        )
+    out.print(table)
+    out.print(f"{len(findings)} vulnerabilit{'y' if len(findings) == 1 else 'ies'} found.")

@@ -1,0 +1,1 @@
+"""Inventory: one module per input format, an explicit registry, and discovery."""

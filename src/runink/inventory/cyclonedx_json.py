@@ -1,0 +1,253 @@
+"""CycloneDX BOMs in JSON (specification 1.2 to 1.6; older JSON-less versions have no JSON form).
+
+A document is an object with ``"bomFormat": "CycloneDX"``. Its packages are ``components``,
+nested ``components`` inside components included, each identified by its ``purl`` (see
+``runink.inventory._sbom_common`` for how a purl becomes a component, and what is skipped).
+The ``dependencies`` graph (``ref`` -> ``dependsOn``) gives ``direct`` and ``path`` from the
+metadata component, which is the BOM's subject. ``scope`` maps ``required`` -> ``runtime``
+(also when absent, the specification's default), ``optional`` and ``excluded`` as is.
+
+Metadata: ``metadata.component`` (``artifact_name``/``_group``/``_version``/``_kind``/``_purl``),
+``metadata.authors``, ``supplier`` and ``manufacture``/``manufacturer`` (names and e-mails,
+with every e-mail also in ``contact_emails``), ``metadata.properties`` as ``property:NAME``,
+``metadata.tools``, the spec version, serial number and timestamp, and ``document_kind``:
+``vex`` for a VEX-only document (no components: it yields nothing to match), ``cbom`` when it
+lists cryptographic assets, ``hbom`` for hardware-only BOMs and ``saasbom`` for services only.
+Components that are not packages (crypto assets, devices, files without a purl) and services are
+``Skipped`` with the reason.
+
+Lines are those of each component's ``purl`` (else its ``bom-ref``) member; a minified document
+puts everything on line 1.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from runink.errors import ParseError
+from runink.inventory._sbom_common import (
+    CdxComponent,
+    CdxDocument,
+    LineIndex,
+    Party,
+    as_array,
+    as_object,
+    clean,
+    cyclonedx_result,
+    load_json,
+    opt_str,
+)
+from runink.inventory.base import ParseResult
+
+__all__ = ["CycloneDxJsonParser"]
+
+_NAME_SUFFIXES: Final = (".cdx.json", ".cyclonedx.json", ".bom.json")
+_NAMES: Final = frozenset({"bom.json", "cyclonedx.json"})
+_SNIFF = re.compile(rb'"bomFormat"\s*:\s*"CycloneDX"')
+# Markers of the other JSON SBOM formats: a generic name like bom.json holding one of those
+# belongs to that format's parser.
+_OTHER_FORMAT = re.compile(
+    rb'"(?:spdxVersion|@context|SchemaVersion)"\s*:|^\s*\{\s*"(?:matches|artifacts|SPDXID)"\s*:'
+)
+
+
+def _looks_like_json_object(head: bytes) -> bool:
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
+
+
+def _party(path: str, value: object, where: str) -> Party | None:
+    """An organizationalEntity (name, contact[]) or organizationalContact (name, email)."""
+    if value is None:
+        return None
+    obj = as_object(path, value, where)
+    emails: list[str] = []
+    email = clean(opt_str(path, obj, "email", where))
+    if email:
+        emails.append(email)
+    contacts = as_array(path, obj.get("contact"), f"{where}.contact")
+    for i, contact in enumerate(contacts):
+        cobj = as_object(path, contact, f"{where}.contact[{i}]")
+        cemail = clean(opt_str(path, cobj, "email", f"{where}.contact[{i}]"))
+        if cemail and cemail not in emails:
+            emails.append(cemail)
+    name = clean(opt_str(path, obj, "name", where))
+    if name is None and not emails:
+        return None
+    return Party(name=name, emails=tuple(emails))
+
+
+def _properties(path: str, value: object, where: str) -> tuple[tuple[str, str], ...]:
+    out: list[tuple[str, str]] = []
+    for i, item in enumerate(as_array(path, value, where)):
+        obj = as_object(path, item, f"{where}[{i}]")
+        name = opt_str(path, obj, "name", f"{where}[{i}]")
+        if name:
+            out.append((name, opt_str(path, obj, "value", f"{where}[{i}]") or ""))
+    return tuple(out)
+
+
+def _component(path: str, obj: dict[str, object], where: str, lines: LineIndex) -> CdxComponent:
+    purl = clean(opt_str(path, obj, "purl", where))
+    bom_ref = clean(opt_str(path, obj, "bom-ref", where))
+    line = lines.take("purl", purl) if purl else None
+    if line is None:
+        line = lines.take("bom-ref", bom_ref)
+    return CdxComponent(
+        bom_ref=bom_ref,
+        type=clean(opt_str(path, obj, "type", where)),
+        name=clean(opt_str(path, obj, "name", where)),
+        group=clean(opt_str(path, obj, "group", where)),
+        version=clean(opt_str(path, obj, "version", where)),
+        purl=purl,
+        scope=clean(opt_str(path, obj, "scope", where)),
+        has_cpe=bool(clean(opt_str(path, obj, "cpe", where))),
+        properties=_properties(path, obj.get("properties"), f"{where}.properties"),
+        line=line,
+    )
+
+
+def _components(path: str, value: object, where: str, lines: LineIndex) -> list[CdxComponent]:
+    """All components, nested ones included, in document order (depth first, no recursion)."""
+    out: list[CdxComponent] = []
+    stack: list[tuple[list[object], int, str]] = [(as_array(path, value, where), 0, where)]
+    while stack:
+        items, index, prefix = stack.pop()
+        if index >= len(items):
+            continue
+        stack.append((items, index + 1, prefix))
+        here = f"{prefix}[{index}]"
+        obj = as_object(path, items[index], here)
+        out.append(_component(path, obj, here, lines))
+        children = obj.get("components")
+        if children is not None:
+            stack.append((as_array(path, children, f"{here}.components"), 0, f"{here}.components"))
+    return out
+
+
+def _services(path: str, value: object, lines: LineIndex) -> list[tuple[str, int | None]]:
+    out: list[tuple[str, int | None]] = []
+    stack: list[tuple[list[object], int, str]] = [
+        (as_array(path, value, "services"), 0, "services")
+    ]
+    while stack:
+        items, index, prefix = stack.pop()
+        if index >= len(items):
+            continue
+        stack.append((items, index + 1, prefix))
+        here = f"{prefix}[{index}]"
+        obj = as_object(path, items[index], here)
+        bom_ref = clean(opt_str(path, obj, "bom-ref", here))
+        name = clean(opt_str(path, obj, "name", here)) or bom_ref or "(unnamed service)"
+        out.append((name, lines.take("bom-ref", bom_ref)))
+        children = obj.get("services")
+        if children is not None:
+            stack.append((as_array(path, children, f"{here}.services"), 0, f"{here}.services"))
+    return out
+
+
+def _dependencies(path: str, value: object) -> dict[str, list[str]]:
+    edges: dict[str, list[str]] = {}
+    for i, item in enumerate(as_array(path, value, "dependencies")):
+        where = f"dependencies[{i}]"
+        obj = as_object(path, item, where)
+        ref = clean(opt_str(path, obj, "ref", where))
+        if ref is None:
+            raise ParseError(path, f"{where}: a dependency needs a 'ref'")
+        targets = edges.setdefault(ref, [])
+        for j, target in enumerate(as_array(path, obj.get("dependsOn"), f"{where}.dependsOn")):
+            if not isinstance(target, str):
+                raise ParseError(path, f"{where}.dependsOn[{j}]: expected a string")
+            target = target.strip()
+            if target and target not in targets:
+                targets.append(target)
+    return edges
+
+
+def _tools(path: str, value: object) -> tuple[str, ...]:
+    """``metadata.tools``: an array of tools (1.2-1.4) or {components, services} (1.5+)."""
+    if value is None:
+        return ()
+    if isinstance(value, dict):
+        items = [
+            *as_array(path, value.get("components"), "metadata.tools.components"),
+            *as_array(path, value.get("services"), "metadata.tools.services"),
+        ]
+    else:
+        items = as_array(path, value, "metadata.tools")
+    out: list[str] = []
+    for i, item in enumerate(items):
+        obj = as_object(path, item, f"metadata.tools[{i}]")
+        name = clean(opt_str(path, obj, "name", f"metadata.tools[{i}]"))
+        version = clean(opt_str(path, obj, "version", f"metadata.tools[{i}]"))
+        if name:
+            out.append(f"{name} {version}" if version else name)
+    return tuple(out)
+
+
+def read_document(path: str, data: bytes) -> CdxDocument:
+    """Parse the JSON into the format-neutral CycloneDX model."""
+    value, raw = load_json(path, data)
+    top = as_object(path, value, "document")
+    bom_format = top.get("bomFormat")
+    if bom_format != "CycloneDX":
+        raise ParseError(
+            path, f"not a CycloneDX document: bomFormat is {bom_format!r}, expected 'CycloneDX'"
+        )
+    lines = LineIndex(raw, ("purl", "bom-ref"))
+    spec_version = opt_str(path, top, "specVersion", "document")
+    metadata = as_object(path, top.get("metadata") or {}, "metadata")
+    root_value = metadata.get("component")
+    root = None
+    components: list[CdxComponent] = []
+    if root_value is not None:
+        root_obj = as_object(path, root_value, "metadata.component")
+        root = _component(path, root_obj, "metadata.component", lines)
+        # The subject's own parts, when it lists them, are components like the others.
+        if root_obj.get("components") is not None:
+            components.extend(
+                _components(path, root_obj["components"], "metadata.component.components", lines)
+            )
+    components.extend(_components(path, top.get("components"), "components", lines))
+    authors = [
+        _party(path, a, f"metadata.authors[{i}]")
+        for i, a in enumerate(as_array(path, metadata.get("authors"), "metadata.authors"))
+    ]
+    manufacturer = _party(path, metadata.get("manufacturer"), "metadata.manufacturer")
+    if manufacturer is None:
+        manufacturer = _party(path, metadata.get("manufacture"), "metadata.manufacture")
+    serial = opt_str(path, top, "serialNumber", "document")
+    vulnerabilities = as_array(path, top.get("vulnerabilities"), "vulnerabilities")
+    return CdxDocument(
+        spec_version=clean(spec_version),
+        serial_number=clean(serial),
+        timestamp=clean(opt_str(path, metadata, "timestamp", "metadata")),
+        root=root,
+        components=tuple(components),
+        dependencies=_dependencies(path, top.get("dependencies")),
+        authors=tuple(a for a in authors if a is not None),
+        supplier=_party(path, metadata.get("supplier"), "metadata.supplier"),
+        manufacturer=manufacturer,
+        properties=_properties(path, metadata.get("properties"), "metadata.properties"),
+        tools=_tools(path, metadata.get("tools")),
+        services=tuple(_services(path, top.get("services"), lines)),
+        vulnerability_count=len(vulnerabilities),
+    )
+
+
+class CycloneDxJsonParser:
+    """CycloneDX JSON BOMs (``bom.json``, ``*.cdx.json``, or any JSON with ``bomFormat``)."""
+
+    format = "cyclonedx-json"
+
+    def claims(self, filename: str, head: bytes) -> bool:
+        body = head.lstrip(b"\xef\xbb\xbf")
+        if _SNIFF.search(body) is not None:
+            return _looks_like_json_object(body)
+        lower = filename.lower()
+        if lower in _NAMES or lower.endswith(_NAME_SUFFIXES):
+            return _OTHER_FORMAT.search(body) is None
+        return False
+
+    def parse(self, path: str, data: bytes) -> ParseResult:
+        return cyclonedx_result(path, read_document(path, data))

@@ -1,0 +1,140 @@
+"""SPDX 2.2 and 2.3 documents in JSON.
+
+A document is an object with ``"spdxVersion": "SPDX-2.x"``. Its ``packages`` are the
+inventory: each is identified by an ``externalRefs`` entry of ``referenceType`` ``purl``
+(category ``PACKAGE-MANAGER``, or ``PACKAGE_MANAGER`` as SPDX 2.2 wrote it; a purl filed under
+another category is used too, after those), and versioned by the purl or ``versionInfo``.
+Packages without a usable purl are ``Skipped`` (see ``runink.inventory._sbom_common``). Files
+and snippets are not packages and yield nothing.
+
+``relationships`` give the graph: ``DESCRIBES`` (and ``documentDescribes``) name the roots;
+``DEPENDS_ON``/``CONTAINS`` point from the dependent, ``DEPENDENCY_OF``/``CONTAINED_BY`` and
+the typed ``*_DEPENDENCY_OF`` kinds point back to it, and the typed kinds give the scope
+(``DEV_DEPENDENCY_OF`` -> ``dev``, ``TEST_``, ``BUILD_``, ``OPTIONAL_``, ``RUNTIME_``,
+``PROVIDED_``). Linking relationships (``STATIC_LINK``, ...) are not used: real documents use
+them in both directions. A described package with a usable purl is a component too.
+
+Trivy writes the source package of a distribution package in ``sourceInfo``
+(``built package from: openssl 1.1.1f-1ubuntu2.9``); that names the component (OSV's Debian,
+Ubuntu and Alpine advisories are filed under source packages).
+
+Metadata: ``spec_version``, ``document_name``, ``document_namespace``, ``created``,
+``creators`` (with ``authors``, ``tools`` and ``contact_emails`` drawn from them), and the
+single described package as ``artifact_name``/``artifact_version``/``artifact_kind``/
+``artifact_purl``/``supplier`` (else the document name is the ``artifact_name``). Lines are those
+of each package's ``SPDXID`` member.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from runink.errors import ParseError
+from runink.inventory._sbom_common import (
+    LineIndex,
+    Spdx2Document,
+    SpdxPackage,
+    SpdxRelationship,
+    as_array,
+    as_object,
+    clean,
+    load_json,
+    opt_str,
+    spdx2_result,
+    spdx_purls,
+    str_list,
+)
+from runink.inventory.base import ParseResult
+
+__all__ = ["SpdxJsonParser"]
+
+_NAME_SUFFIXES: Final = (".spdx.json",)
+_SNIFF = re.compile(rb'"spdxVersion"\s*:\s*"SPDX-2\.')
+# Writers that sort keys (Trivy) put spdxVersion last; the document's own SPDXID comes first.
+_SNIFF_SORTED = re.compile(rb'^\s*\{\s*"SPDXID"\s*:\s*"SPDXRef-DOCUMENT"')
+_TAG_VALUE_START = re.compile(rb"^\s*(?:#[^\n]*\n\s*)*SPDXVersion\s*:")
+
+
+def _package(path: str, obj: dict[str, object], where: str, lines: LineIndex) -> SpdxPackage:
+    spdx_id = clean(opt_str(path, obj, "SPDXID", where))
+    refs: list[tuple[str, str, str]] = []
+    for i, item in enumerate(as_array(path, obj.get("externalRefs"), f"{where}.externalRefs")):
+        here = f"{where}.externalRefs[{i}]"
+        ref = as_object(path, item, here)
+        refs.append(
+            (
+                opt_str(path, ref, "referenceCategory", here) or "",
+                opt_str(path, ref, "referenceType", here) or "",
+                opt_str(path, ref, "referenceLocator", here) or "",
+            )
+        )
+    purls, has_cpe = spdx_purls(refs)
+    return SpdxPackage(
+        spdx_id=spdx_id,
+        name=clean(opt_str(path, obj, "name", where)),
+        version=clean(opt_str(path, obj, "versionInfo", where)),
+        purls=purls,
+        has_cpe=has_cpe,
+        purpose=clean(opt_str(path, obj, "primaryPackagePurpose", where)),
+        supplier=clean(opt_str(path, obj, "supplier", where)),
+        source_info=clean(opt_str(path, obj, "sourceInfo", where)),
+        line=lines.take("SPDXID", spdx_id),
+    )
+
+
+def read_document(path: str, data: bytes) -> Spdx2Document:
+    value, raw = load_json(path, data)
+    top = as_object(path, value, "document")
+    version = opt_str(path, top, "spdxVersion", "document")
+    if version is None or not version.startswith("SPDX-"):
+        raise ParseError(
+            path, f"not an SPDX document: spdxVersion is {version!r}, expected 'SPDX-2.x'"
+        )
+    if not version.startswith("SPDX-2."):
+        raise ParseError(path, f"spdxVersion {version!r} is not SPDX 2.x")
+    lines = LineIndex(raw, ("SPDXID",))
+    doc_id = clean(opt_str(path, top, "SPDXID", "document")) or "SPDXRef-DOCUMENT"
+    packages = [
+        _package(path, as_object(path, item, f"packages[{i}]"), f"packages[{i}]", lines)
+        for i, item in enumerate(as_array(path, top.get("packages"), "packages"))
+    ]
+    relationships: list[SpdxRelationship] = []
+    for i, item in enumerate(as_array(path, top.get("relationships"), "relationships")):
+        here = f"relationships[{i}]"
+        rel = as_object(path, item, here)
+        element = clean(opt_str(path, rel, "spdxElementId", here))
+        kind = clean(opt_str(path, rel, "relationshipType", here))
+        related = clean(opt_str(path, rel, "relatedSpdxElement", here))
+        if element and kind and related:
+            relationships.append(SpdxRelationship(element, kind, related))
+    info = as_object(path, top.get("creationInfo") or {}, "creationInfo")
+    return Spdx2Document(
+        spec_version=version,
+        spdx_id=doc_id,
+        name=clean(opt_str(path, top, "name", "document")),
+        namespace=clean(opt_str(path, top, "documentNamespace", "document")),
+        created=clean(opt_str(path, info, "created", "creationInfo")),
+        creators=tuple(c.strip() for c in str_list(path, info, "creators", "creationInfo")),
+        describes=tuple(str_list(path, top, "documentDescribes", "document")),
+        packages=tuple(packages),
+        relationships=tuple(relationships),
+    )
+
+
+class SpdxJsonParser:
+    """SPDX 2.x JSON (``*.spdx.json``, or any JSON object with an SPDX-2 ``spdxVersion``)."""
+
+    format = "spdx-json"
+
+    def claims(self, filename: str, head: bytes) -> bool:
+        stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+        if filename.lower().endswith(_NAME_SUFFIXES):
+            # A tag-value document saved under a .spdx.json name belongs to that parser.
+            return _TAG_VALUE_START.match(head.lstrip(b"\xef\xbb\xbf")) is None
+        if not stripped.startswith(b"{"):
+            return False
+        return _SNIFF.search(head) is not None or _SNIFF_SORTED.match(stripped) is not None
+
+    def parse(self, path: str, data: bytes) -> ParseResult:
+        return spdx2_result(path, read_document(path, data))

@@ -1,0 +1,278 @@
+"""``uv.lock``: uv's universal lockfile (``version = 1``, revisions 1 to 3).
+
+Every ``[[package]]`` is one resolved distribution. Packages whose ``source`` is ``virtual`` or
+``editable``, and the workspace ``members`` named in ``[manifest]``, are the project's own code:
+they are the roots of the graph, not components, and are not reported. Every other package is a
+component, whatever its source (registry, ``git``, ``url``, ``path``, ``directory``): its
+version is what uv recorded for that source. Several entries with the same name and version
+(one per source or per platform wheel) are reported once.
+
+The graph comes from each package's ``dependencies`` and ``optional-dependencies`` (a
+dependency with ``extra = [...]`` also pulls that package's optional dependencies for those
+extras). The roots' edges give ``direct`` and ``scope``:
+
+* ``runtime``: reached from a root's ``dependencies`` (or ``[manifest] requirements``);
+* ``optional``: reached only from a root's ``optional-dependencies`` (its extras);
+* ``dev``: reached only from a root's ``dev-dependencies`` (dependency groups) or
+  ``[manifest.dependency-groups]``.
+
+Every root's own dependencies count: which workspace members ship is not in the file, and the
+stronger scope is the safer one. ``direct`` is True for a package a root depends on, False for
+one only reached through other packages. ``path`` is a shortest chain of package names from a
+root's dependency to the package within the strongest scope that reaches it, so that it shows
+why the package has that scope. When the file has no root at all, packages that nothing depends
+on are taken as the direct ones (the others' ``direct`` is then unknown) and scope is None. A
+package that no root reaches keeps ``direct``/``scope`` None and no path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Final
+
+from runink.errors import ParseError
+from runink.inventory._python_common import (
+    ECOSYSTEM,
+    DependencyGraph,
+    bad_name_skip,
+    decode_text,
+    elide_hash_arrays,
+    entry_lines,
+    key_line,
+    load_toml,
+    merge_duplicates,
+    valid_name,
+)
+from runink.inventory.base import ParseResult
+from runink.model.component import Component, Skipped
+from runink.model.ecosystems import normalize_name
+
+__all__ = ["UvLockParser"]
+
+_LOCAL_ROOT_SOURCES: Final = ("virtual", "editable")
+
+
+class UvLockParser:
+    """uv's ``uv.lock``."""
+
+    format = "uv.lock"
+
+    def claims(self, filename: str, head: bytes) -> bool:
+        return filename.replace("\\", "/").rsplit("/", 1)[-1] == "uv.lock"
+
+    def parse(self, path: str, data: bytes) -> ParseResult:
+        text = decode_text(path, data)
+        # Blanking the hash lists keeps every line where it was, so the (much smaller) result
+        # also serves to find the entries' lines.
+        text = elide_hash_arrays(text, ("wheels",), ("sdist",))
+        doc = load_toml(path, text)
+        version = doc.get("version")
+        if version is not None and (not isinstance(version, int) or isinstance(version, bool)):
+            raise ParseError(
+                path,
+                f"'version' must be an integer, not {version!r}",
+                line=key_line(text, "version"),
+            )
+        raw = doc.get("package", [])
+        if not isinstance(raw, list) or not all(isinstance(p, dict) for p in raw):
+            raise ParseError(
+                path, "'package' must be an array of tables", line=key_line(text, "package")
+            )
+        packages: list[dict[str, Any]] = raw
+        lines = entry_lines(text, "package", packages)
+        manifest = doc.get("manifest")
+        manifest = manifest if isinstance(manifest, dict) else {}
+        members = {
+            normalize_name(ECOSYSTEM, m) for m in manifest.get("members", ()) if isinstance(m, str)
+        }
+
+        skipped: list[Skipped] = []
+        names: list[str] = []
+        roots: set[int] = set()
+        is_component: list[bool] = []
+        by_name: dict[str, list[int]] = {}
+        for i, pkg in enumerate(packages):
+            name = pkg.get("name")
+            if not isinstance(name, str) or not valid_name(name):
+                skipped.append(bad_name_skip(name, lines[i]))
+                names.append("")
+                is_component.append(False)
+                continue
+            norm = normalize_name(ECOSYSTEM, name)
+            names.append(norm)
+            by_name.setdefault(norm, []).append(i)
+            source = pkg.get("source")
+            local = isinstance(source, dict) and any(k in source for k in _LOCAL_ROOT_SOURCES)
+            if local or norm in members:
+                roots.add(i)
+                is_component.append(False)
+                continue
+            version = pkg.get("version")
+            if not isinstance(version, str) or not version:
+                skipped.append(Skipped(norm, "no version recorded for this package", lines[i]))
+                is_component.append(False)
+                continue
+            is_component.append(True)
+
+        graph = _Graph(packages, names, roots, by_name)
+        for i, pkg in enumerate(packages):
+            if names[i] and i not in roots:
+                for target in graph.targets(pkg.get("dependencies")):
+                    graph.add(i, target)
+        starts: dict[str, list[int]] = {"runtime": [], "optional": [], "dev": []}
+        for r in sorted(roots):
+            pkg = packages[r]
+            starts["runtime"].extend(graph.targets(pkg.get("dependencies")))
+            for kind, key in (("optional", "optional-dependencies"), ("dev", "dev-dependencies")):
+                groups = pkg.get(key)
+                if isinstance(groups, dict):
+                    for entries in groups.values():
+                        starts[kind].extend(graph.targets(entries))
+        starts["runtime"].extend(graph.targets(manifest.get("requirements")))
+        manifest_groups = manifest.get("dependency-groups")
+        if isinstance(manifest_groups, dict):
+            for entries in manifest_groups.values():
+                starts["dev"].extend(graph.targets(entries))
+        graph.finish()
+
+        all_starts = starts["runtime"] + starts["optional"] + starts["dev"]
+        scopes: list[str | None]
+        has_roots = bool(roots or all_starts)
+        if has_roots:
+            direct_packages = {graph.package_of[t] for t in all_starts}
+            scopes, paths = graph.scopes([(k, starts[k]) for k in ("runtime", "optional", "dev")])
+        else:
+            # No root in the file: what nothing depends on was asked for directly.
+            sources = [s for s in graph.sources() if s < len(packages) and is_component[s]]
+            direct_packages = set(sources)
+            scopes = [None] * graph.size
+            paths = graph.shortest(sources)
+
+        components: list[Component] = []
+        for i, pkg in enumerate(packages):
+            if not is_component[i]:
+                continue
+            node_path = paths[i]
+            components.append(
+                Component(
+                    ecosystem=ECOSYSTEM,
+                    name=names[i],
+                    version=pkg["version"],
+                    source=path,
+                    line=lines[i],
+                    direct=_direct(i, node_path, direct_packages, has_roots),
+                    scope=scopes[i],
+                    path=() if node_path is None else graph.names_along(node_path),
+                )
+            )
+        return ParseResult(components=merge_duplicates(components), skipped=tuple(skipped))
+
+
+class _Graph(DependencyGraph):
+    """The package graph, with one extra node per (package, extra) that something asks for.
+
+    A dependency on ``pkg[extra]`` is an edge to ``pkg`` and one to the node of
+    ``(pkg, extra)``, whose edges are ``pkg``'s optional dependencies for that extra. Roots are
+    not nodes anyone walks through: a dependency on a root stands for that root's own
+    dependencies for the extras asked, which are added in its place.
+    """
+
+    def __init__(
+        self,
+        packages: list[dict[str, Any]],
+        names: list[str],
+        roots: set[int],
+        by_name: dict[str, list[int]],
+    ) -> None:
+        super().__init__(len(packages))
+        self.packages = packages
+        self.names = names
+        self.roots = roots
+        self.by_name = by_name
+        self.package_of: list[int] = list(range(len(packages)))
+        self._extra_nodes: dict[tuple[int, str], int] = {}
+        self._pending: list[tuple[int, object]] = []
+
+    def _optional(self, index: int, extra: str) -> object:
+        optional = self.packages[index].get("optional-dependencies")
+        return optional.get(extra) if isinstance(optional, dict) else None
+
+    def _extra_node(self, index: int, extra: str) -> int:
+        key = (index, extra)
+        node = self._extra_nodes.get(key)
+        if node is None:
+            node = self.size
+            self.size += 1
+            self.edges.append([])
+            self.package_of.append(index)
+            self._extra_nodes[key] = node
+            self._pending.append((node, self._optional(index, extra)))
+        return node
+
+    def targets(
+        self, entries: object, _seen: frozenset[tuple[int, str]] = frozenset()
+    ) -> list[int]:
+        """The nodes a list of dependency entries points to."""
+        out: list[int] = []
+        if not isinstance(entries, list):
+            return out
+        for ref in entries:
+            if not isinstance(ref, dict) or not isinstance(ref.get("name"), str):
+                continue
+            # Locked dependencies spell it ``extra``; [manifest] requirements ``extras``.
+            extras = ref.get("extra", ref.get("extras"))
+            extras = [e for e in extras if isinstance(e, str)] if isinstance(extras, list) else []
+            for index in _resolve(ref, self.by_name, self.packages):
+                if index in self.roots:
+                    for extra in extras:
+                        if (index, extra) not in _seen:
+                            seen = _seen | {(index, extra)}
+                            out.extend(self.targets(self._optional(index, extra), seen))
+                    continue
+                out.append(index)
+                out.extend(self._extra_node(index, extra) for extra in extras)
+        return out
+
+    def finish(self) -> None:
+        """Add the edges of every extra node created so far (and those they create)."""
+        while self._pending:
+            node, entries = self._pending.pop()
+            for target in self.targets(entries):
+                self.add(node, target)
+
+    def names_along(self, nodes: tuple[int, ...]) -> tuple[str, ...]:
+        out: list[str] = []
+        for node in nodes:
+            name = self.names[self.package_of[node]]
+            if not out or out[-1] != name:
+                out.append(name)
+        return tuple(out)
+
+
+def _direct(
+    index: int, node_path: tuple[int, ...] | None, direct_packages: set[int], has_roots: bool
+) -> bool | None:
+    """True for a root's dependency; False for a package only reached through others, when the
+    roots are known; None when unreachable, or (without roots) for anything not a source."""
+    if index in direct_packages:
+        return True
+    if node_path is None or not has_roots:
+        return None
+    return False
+
+
+def _resolve(
+    ref: Mapping[str, Any], by_name: Mapping[str, list[int]], packages: list[dict[str, Any]]
+) -> list[int]:
+    """The packages a dependency entry names: by name, narrowed by version and source if given."""
+    candidates = by_name.get(normalize_name(ECOSYSTEM, ref["name"]), [])
+    if len(candidates) <= 1:
+        return candidates
+    narrowed = candidates
+    version = ref.get("version")
+    if isinstance(version, str):
+        narrowed = [c for c in narrowed if packages[c].get("version") == version] or narrowed
+    source = ref.get("source")
+    if isinstance(source, dict):
+        narrowed = [c for c in narrowed if packages[c].get("source") == source] or narrowed
+    return narrowed

@@ -1,0 +1,1 @@
+"""Matching: the OSV range algorithm over compiled entries, and alias merging."""

@@ -1,0 +1,1 @@
+"""Frozen data models shared by every layer: components, advisories, findings, identifiers."""

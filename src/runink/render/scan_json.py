@@ -1,0 +1,63 @@
+"""``runink scan --format json``: components, findings and per-file statuses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+from runink.inventory.discovery import FileReport
+from runink.model.component import Component
+from runink.render.findings_json import finding_dict
+from runink.services.scan import ScanReport
+
+
+def component_dict(c: Component) -> dict[str, Any]:
+    return {
+        "ecosystem": c.ecosystem,
+        "name": c.name,
+        "version": c.version,
+        "purl": c.purl,
+        "source": c.source,
+        "line": c.line,
+        "direct": c.direct,
+        "scope": c.scope,
+        "path": list(c.path),
+    }
+
+
+def file_dict(f: FileReport) -> dict[str, Any]:
+    return {
+        "path": f.path,
+        "format": f.format,
+        "status": f.status,
+        "error": f.error,
+        "components": f.components,
+        "skipped": [{"name": s.name, "reason": s.reason, "line": s.line} for s in f.skipped],
+    }
+
+
+def render(report: ScanReport) -> str:
+    findings = []
+    for f in report.findings:
+        item = finding_dict(f)
+        item["source"] = f.component.source
+        item["line"] = f.component.line
+        item["blocking"] = report.options.fail_on.blocks(f.severity)
+        findings.append(item)
+    payload = {
+        "components": [component_dict(c) for c in report.inventory.components],
+        "findings": findings,
+        "files": [file_dict(f) for f in report.inventory.files],
+        "problems": [
+            {"purl": p.component.purl, "source": p.component.source, "message": p.message}
+            for p in report.problems
+        ],
+        "gate": {
+            "fail_on": report.options.fail_on.value,
+            "blocked": report.blocked,
+            "blocking": len(report.blocking),
+        },
+        "advisory_data_as_of": report.data_as_of.isoformat() if report.data_as_of else None,
+    }
+    return orjson.dumps(payload, option=orjson.OPT_INDENT_2).decode() + "\n"

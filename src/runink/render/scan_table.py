@@ -1,0 +1,87 @@
+"""``runink scan`` default output: findings grouped by severity, then files and the verdict."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from runink.services.scan import ScanReport
+
+_ORDER = ("critical", "high", "medium", "low", "none", None)
+_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan"}
+
+
+def render_to(report: ScanReport, console: Console) -> None:
+    inv = report.inventory
+    console.print(
+        f"Scanned {escape(str(report.root))}: {len(inv.components)} components in "
+        f"{len(inv.files)} files."
+    )
+    for severity in _ORDER:
+        group = [f for f in report.findings if f.severity == severity]
+        if not group:
+            continue
+        title = (severity or "unknown severity").upper()
+        table = Table(
+            title=f"[{_STYLE.get(severity or '', 'dim')}]{title}[/] ({len(group)})",
+            title_justify="left",
+        )
+        table.add_column("Package")
+        table.add_column("Installed → fixed")
+        table.add_column("Vulnerability")
+        table.add_column("File")
+        table.add_column("Summary", overflow="fold")
+        for f in group:
+            c = f.component
+            others = [a for a in f.aliases if a != f.id]
+            ids = escape(f.id) + (f"\n[dim]{escape(', '.join(others))}[/dim]" if others else "")
+            score = f" [dim]{f.score:.1f}[/dim]" if f.score is not None else ""
+            where = f"{c.source}:{c.line}" if c.line else c.source
+            table.add_row(
+                escape(c.name) + f"\n[dim]{escape(c.ecosystem)}[/dim]",
+                f"{escape(c.version)} → {escape(f.fixed) if f.fixed else '[dim]no fix[/dim]'}",
+                ids + score,
+                escape(where),
+                escape(f.summary),
+            )
+        console.print(table)
+    for file in inv.files:
+        if file.status == "failed":
+            console.print(f"[red]failed[/red] {escape(file.path)}: {escape(file.error or '')}")
+        elif file.status == "partial":
+            console.print(
+                f"[yellow]partial[/yellow] {escape(file.path)}: {len(file.skipped)} entries skipped"
+            )
+            for s in file.skipped[:10]:
+                line = f":{s.line}" if s.line else ""
+                console.print(f"  [dim]{escape(s.name)}{line}: {escape(s.reason)}[/dim]")
+            if len(file.skipped) > 10:
+                console.print(
+                    f"  [dim]… and {len(file.skipped) - 10} more (see --format json)[/dim]"
+                )
+    for problem in report.problems:
+        console.print(
+            f"[yellow]not fully checked[/yellow] {escape(problem.component.purl)}: {escape(problem.message)}"
+        )
+    blocking = report.blocking
+    if blocking:
+        console.print(
+            f"[bold red]BLOCKED[/bold red]: {len(blocking)} finding(s) at or above "
+            f"--fail-on {report.options.fail_on.value} ({len(report.findings)} in total)."
+        )
+    elif report.findings:
+        console.print(
+            f"[green]PASSED[/green]: {len(report.findings)} finding(s), none at or above "
+            f"--fail-on {report.options.fail_on.value}."
+        )
+    else:
+        console.print("[green]PASSED[/green]: no known vulnerabilities.")
+
+
+def render(report: ScanReport) -> str:
+    buffer = io.StringIO()
+    render_to(report, Console(file=buffer, width=140, color_system=None))
+    return buffer.getvalue()

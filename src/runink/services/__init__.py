@@ -1,0 +1,1 @@
+"""Services: the only layer that wires storage, matching, inventory and advisories together."""

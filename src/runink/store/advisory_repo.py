@@ -1,0 +1,322 @@
+"""Reading and writing advisories with SQLAlchemy Core (the hot paths: bulk import, lookup)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from runink.matching.index import AdvisoryInfo
+from runink.model.advisory import Advisory, Affected, Event, Range
+from runink.model.ecosystems import base_ecosystem
+from runink.store.db import as_utc
+from runink.store.tables import advisories, advisory_aliases, affected_packages, import_runs
+
+_CHUNK = 500  # bound on parameters per IN (...) for SQLite
+
+
+def existing_versions(conn: Connection) -> dict[str, tuple[dt.datetime, str]]:
+    """id -> (modified, sha256 of the stored record) for every stored advisory."""
+    rows = conn.execute(
+        sa.select(advisories.c.id, advisories.c.modified, advisories.c.record_sha256)
+    )
+    return {r.id: (as_utc(r.modified) or r.modified, r.record_sha256) for r in rows}
+
+
+def _ranges_json(entry: Affected) -> str:
+    payload = []
+    for rng in entry.ranges:
+        item: dict[str, object] = {
+            "type": rng.type,
+            "events": [[e.kind, e.version] for e in rng.events],
+        }
+        if rng.repo:
+            item["repo"] = rng.repo
+        payload.append(item)
+    return orjson.dumps(payload).decode()
+
+
+def affected_from_row(
+    entry_index: int, ecosystem: str, name: str, ranges: str, versions: str
+) -> Affected:
+    parsed = orjson.loads(ranges)
+    return Affected(
+        index=entry_index,
+        ecosystem=ecosystem,
+        name=name,
+        raw_name=name,
+        ranges=tuple(
+            Range(
+                r["type"],
+                tuple(Event(kind, version) for kind, version in r["events"]),
+                r.get("repo"),
+            )
+            for r in parsed
+        ),
+        versions=tuple(orjson.loads(versions)),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class PendingAdvisory:
+    advisory: Advisory
+    record_json: str
+    sha256: str
+
+
+def write_advisories(
+    conn: Connection, batch: Sequence[PendingAdvisory], replace_ids: Iterable[str], now: dt.datetime
+) -> None:
+    """Insert ``batch``; advisories in ``replace_ids`` are deleted first (with their children)."""
+    replace = list(replace_ids)
+    for i in range(0, len(replace), _CHUNK):
+        chunk = replace[i : i + _CHUNK]
+        # Children first: not every backend enforces ON DELETE CASCADE the same way.
+        conn.execute(sa.delete(affected_packages).where(affected_packages.c.advisory_id.in_(chunk)))
+        conn.execute(sa.delete(advisory_aliases).where(advisory_aliases.c.advisory_id.in_(chunk)))
+        conn.execute(sa.delete(advisories).where(advisories.c.id.in_(chunk)))
+    if not batch:
+        return
+    adv_rows: list[dict[str, object]] = []
+    alias_rows: list[dict[str, object]] = []
+    affected_rows: list[dict[str, object]] = []
+    for pending in batch:
+        adv = pending.advisory
+        adv_rows.append(
+            {
+                "id": adv.id,
+                "modified": adv.modified,
+                "published": adv.published,
+                "withdrawn": adv.withdrawn,
+                "source": adv.source,
+                "summary": adv.summary,
+                "score": adv.score.score,
+                "severity": adv.score.severity,
+                "score_version": adv.score.version,
+                "vector": adv.score.vector,
+                "cwes": " ".join(adv.cwes),
+                "record": pending.record_json,
+                "record_sha256": pending.sha256,
+                "imported_at": now,
+            }
+        )
+        alias_rows.extend({"advisory_id": adv.id, "alias": a} for a in adv.aliases)
+        affected_rows.extend(
+            {
+                "advisory_id": adv.id,
+                "entry_index": entry.index,
+                "ecosystem": entry.ecosystem,
+                "ecosystem_base": base_ecosystem(entry.ecosystem),
+                "name": entry.name,
+                "ranges": _ranges_json(entry),
+                "versions": orjson.dumps(list(entry.versions)).decode(),
+            }
+            for entry in adv.affected
+        )
+    _bulk_insert(conn, advisories, adv_rows)
+    _bulk_insert(conn, advisory_aliases, alias_rows)
+    _bulk_insert(conn, affected_packages, affected_rows)
+
+
+def _bulk_insert(conn: Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
+    """executemany at the driver level: SQLAlchemy's per-row parameter processing costs more
+    than the insert itself on bulk imports. Datetimes are rendered as each backend stores them."""
+    if not rows:
+        return
+    columns = list(rows[0])
+    dialect = conn.dialect
+    marks = {"qmark": "?", "format": "%s", "pyformat": "%s", "numeric": "?"}.get(dialect.paramstyle)
+    if marks is None:  # pragma: no cover - named paramstyles: let SQLAlchemy do it
+        conn.execute(sa.insert(table), rows)
+        return
+    preparer = dialect.identifier_preparer
+    sql = (
+        f"INSERT INTO {preparer.format_table(table)} "
+        f"({', '.join(preparer.quote(c) for c in columns)}) "
+        f"VALUES ({', '.join([marks] * len(columns))})"
+    )
+    render_dt = dialect.name == "sqlite"
+    params = [
+        tuple(
+            _sqlite_datetime(v) if render_dt and isinstance(v, dt.datetime) else v
+            for v in (row[c] for c in columns)
+        )
+        for row in rows
+    ]
+    conn.exec_driver_sql(sql, params)
+
+
+def _sqlite_datetime(value: dt.datetime) -> str:
+    # The storage format of SQLAlchemy's SQLite DateTime type (naive UTC), so reads agree.
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.UTC).replace(tzinfo=None)
+    return value.isoformat(sep=" ", timespec="microseconds")
+
+
+def record_import_run(
+    conn: Connection,
+    *,
+    started: dt.datetime,
+    finished: dt.datetime,
+    origin: str,
+    counts: dict[str, int],
+) -> None:
+    conn.execute(
+        sa.insert(import_runs).values(
+            started_at=started, finished_at=finished, origin=origin[:4000], **counts
+        )
+    )
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    value = as_utc(value)
+    return value.isoformat(timespec="seconds").replace("+00:00", "Z") if value else None
+
+
+def load_index_rows(
+    conn: Connection, keys: Iterable[tuple[str, str]] | None = None
+) -> tuple[list[tuple[str, Affected]], list[AdvisoryInfo]]:
+    """Affected entries (all, or for the given (ecosystem base, name) keys) and their advisories.
+
+    Withdrawn advisories are left out: they never match.
+    """
+    ap = affected_packages
+    query = (
+        sa.select(
+            ap.c.advisory_id,
+            ap.c.entry_index,
+            ap.c.ecosystem,
+            ap.c.name,
+            ap.c.ranges,
+            ap.c.versions,
+        )
+        .join(advisories, advisories.c.id == ap.c.advisory_id)
+        .where(advisories.c.withdrawn.is_(None))
+    )
+    key_list = sorted(set(keys)) if keys is not None else None
+    rows: list[sa.Row[tuple[str, int, str, str, str, str]]] = []
+    if key_list is None:
+        rows.extend(conn.execute(query))
+    else:
+        for i in range(0, len(key_list), _CHUNK):
+            chunk = key_list[i : i + _CHUNK]
+            rows.extend(
+                conn.execute(query.where(sa.tuple_(ap.c.ecosystem_base, ap.c.name).in_(chunk)))
+            )
+    entries = [
+        (r.advisory_id, affected_from_row(r.entry_index, r.ecosystem, r.name, r.ranges, r.versions))
+        for r in rows
+    ]
+    ids = sorted({advisory_id for advisory_id, _ in entries})
+    return entries, load_infos(conn, ids if key_list is not None else None)
+
+
+def load_infos(conn: Connection, ids: Sequence[str] | None) -> list[AdvisoryInfo]:
+    a = advisories
+    cols = (
+        a.c.id, a.c.summary, a.c.score, a.c.severity, a.c.vector, a.c.score_version,
+        a.c.published, a.c.modified, a.c.withdrawn,
+    )  # fmt: skip
+    base = sa.select(*cols)
+    rows: list[sa.Row[tuple[object, ...]]] = []
+    alias_map: dict[str, list[str]] = {}
+    if ids is None:  # every advisory that can match
+        rows.extend(conn.execute(base.where(a.c.withdrawn.is_(None))))
+        for r in conn.execute(sa.select(advisory_aliases.c.advisory_id, advisory_aliases.c.alias)):
+            alias_map.setdefault(r.advisory_id, []).append(r.alias)
+    else:
+        for i in range(0, len(ids), _CHUNK):
+            chunk = list(ids[i : i + _CHUNK])
+            rows.extend(conn.execute(base.where(a.c.id.in_(chunk))))
+            aq = sa.select(advisory_aliases.c.advisory_id, advisory_aliases.c.alias).where(
+                advisory_aliases.c.advisory_id.in_(chunk)
+            )
+            for r in conn.execute(aq):
+                alias_map.setdefault(r.advisory_id, []).append(r.alias)
+    return [
+        AdvisoryInfo(
+            id=r.id,
+            aliases=tuple(sorted(alias_map.get(r.id, ()))),
+            summary=r.summary or "",
+            score=r.score,
+            severity=r.severity,
+            vector=r.vector,
+            score_version=r.score_version,
+            published=_iso(r.published),
+            modified=_iso(r.modified),
+            withdrawn=r.withdrawn is not None,
+        )
+        for r in rows
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class StatusRow:
+    group: str
+    advisories: int
+    withdrawn: int
+    newest_modified: dt.datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class DatabaseStatus:
+    total: int
+    withdrawn: int
+    by_ecosystem: tuple[StatusRow, ...]
+    by_source: tuple[StatusRow, ...]
+    last_import: dt.datetime | None
+    newest_modified: dt.datetime | None
+
+
+def database_status(conn: Connection) -> DatabaseStatus:
+    a = advisories
+    withdrawn_count = sa.func.count(a.c.withdrawn)
+    total_row = conn.execute(
+        sa.select(sa.func.count(), withdrawn_count, sa.func.max(a.c.modified))
+    ).one()
+    by_source = [
+        StatusRow(r[0], r[1], r[2], as_utc(r[3]))
+        for r in conn.execute(
+            sa.select(a.c.source, sa.func.count(), withdrawn_count, sa.func.max(a.c.modified))
+            .group_by(a.c.source)
+            .order_by(a.c.source)
+        )
+    ]
+    # An advisory counts once per ecosystem it names.
+    per_eco = (
+        sa.select(affected_packages.c.ecosystem_base.label("eco"), affected_packages.c.advisory_id)
+        .distinct()
+        .subquery()
+    )
+    by_eco = [
+        StatusRow(r[0], r[1], r[2], as_utc(r[3]))
+        for r in conn.execute(
+            sa.select(per_eco.c.eco, sa.func.count(), withdrawn_count, sa.func.max(a.c.modified))
+            .join(a, a.c.id == per_eco.c.advisory_id)
+            .group_by(per_eco.c.eco)
+            .order_by(per_eco.c.eco)
+        )
+    ]
+    last_import = conn.execute(sa.select(sa.func.max(import_runs.c.finished_at))).scalar()
+    return DatabaseStatus(
+        total=total_row[0],
+        withdrawn=total_row[1],
+        by_ecosystem=tuple(by_eco),
+        by_source=tuple(by_source),
+        last_import=as_utc(last_import),
+        newest_modified=as_utc(total_row[2]),
+    )
+
+
+def count_advisories(conn: Connection) -> int:
+    return int(conn.execute(sa.select(sa.func.count()).select_from(advisories)).scalar() or 0)
+
+
+def last_import_time(conn: Connection) -> dt.datetime | None:
+    """When advisory data was last imported or synced."""
+    return as_utc(conn.execute(sa.select(sa.func.max(import_runs.c.finished_at))).scalar())
