@@ -88,3 +88,9 @@ import_runs = sa.Table(
     sa.Column("withdrawn", sa.Integer, nullable=False),
     sa.Column("rejected", sa.Integer, nullable=False),
 )
+
+# --- evidence ledger (migration 0002) ---
+
+# --- feeds, KEV, EPSS and CVE change events (migration 0003) ---
+
+# --- policy action deliveries and event log (migration 0004) ---
