@@ -19,10 +19,10 @@ demo: $(BIN)/runink
 	RUNINK_HOME=$(DEMO_HOME) $(BIN)/runink db import examples/advisories
 	RUNINK_HOME=$(DEMO_HOME) $(BIN)/runink db status
 	@echo
-	@echo '$$ runink check pkg:pypi/django@3.2.0 pkg:npm/lodash@4.17.20 pkg:pypi/requests@2.31.0 ...'
-	@RUNINK_HOME=$(DEMO_HOME) $(BIN)/runink check --from examples/purls.txt; \
+	@echo '$$ runink scan examples/repo'
+	@RUNINK_HOME=$(DEMO_HOME) $(BIN)/runink scan examples/repo; \
 	  code=$$?; echo; echo "exit code $$code (0 passed, 1 blocked: vulnerable packages found)"; \
-	  test $$code -le 1
+	  test $$code -eq 1
 
 lint: $(BIN)/runink
 	$(BIN)/ruff check src tests bench

@@ -29,24 +29,31 @@ def render_to(report: ScanReport, console: Console) -> None:
             title=f"[{_STYLE.get(severity or '', 'dim')}]{title}[/] ({len(group)})",
             title_justify="left",
         )
-        table.add_column("Package")
-        table.add_column("Installed → fixed")
-        table.add_column("Vulnerability")
-        table.add_column("File")
-        table.add_column("Summary", overflow="fold")
+        # Nothing a user acts on is ever cut with an ellipsis: long ids and paths fold.
+        table.add_column("Vulnerability", overflow="fold", width=19)  # a GHSA id is 19 wide
+        table.add_column("Package", overflow="fold")
+        table.add_column("Installed → fixed", overflow="fold")
+        table.add_column("File", overflow="fold")
+        wide = console.width >= 120
+        if wide:
+            table.add_column("Summary", overflow="fold")
         for f in group:
             c = f.component
             others = [a for a in f.aliases if a != f.id]
-            ids = escape(f.id) + (f"\n[dim]{escape(', '.join(others))}[/dim]" if others else "")
             score = f" [dim]{f.score:.1f}[/dim]" if f.score is not None else ""
+            ids = escape(f.id) + score
+            if others:
+                ids += "".join(f"\n[dim]{escape(a)}[/dim]" for a in others)
             where = f"{c.source}:{c.line}" if c.line else c.source
-            table.add_row(
+            cells = [
+                ids,
                 escape(c.name) + f"\n[dim]{escape(c.ecosystem)}[/dim]",
                 f"{escape(c.version)} → {escape(f.fixed) if f.fixed else '[dim]no fix[/dim]'}",
-                ids + score,
                 escape(where),
-                escape(f.summary),
-            )
+            ]
+            if wide:
+                cells.append(escape(f.summary))
+            table.add_row(*cells)
         console.print(table)
     for file in inv.files:
         if file.status == "failed":
