@@ -8,6 +8,7 @@ Every error a user can cause maps to a documented exit code (see ``ExitCode``)::
     │   ├── ParseError                  exit 2  a lockfile/SBOM/advisory file could not be read
     │   ├── InvalidPurlError            exit 2  a package URL is malformed or lacks a version
     │   ├── CvssError (runink.scoring)  exit 2  a CVSS vector cannot be scored
+    │   ├── PolicyError                 exit 2  a policy file (runink.yaml) is invalid
     │   └── VersionError                exit 2  (base for the version layer)
     │       ├── UnsupportedEcosystemError       no version scheme for this ecosystem
     │       └── InvalidVersionError             the string is not a version of that scheme
@@ -65,6 +66,47 @@ class ParseError(InputError):
 
 class InvalidPurlError(InputError):
     """A package URL could not be used."""
+
+
+class PolicyError(InputError):
+    """A policy file (``runink.yaml``, ``--policy``) is invalid.
+
+    ``path``, ``line`` and ``column`` (1-based; None when unknown) place the problem;
+    ``suggestion`` is a "did you mean" candidate. Checking collects every problem in a file:
+    ``problems`` holds them all (this error first), and ``str()`` prints one
+    ``path:line:column: message`` line per problem.
+    """
+
+    def __init__(
+        self,
+        path: str,
+        message: str,
+        *,
+        line: int | None = None,
+        column: int | None = None,
+        suggestion: str | None = None,
+        others: tuple[PolicyError, ...] = (),
+    ) -> None:
+        self.path = path
+        self.line = line
+        self.column = column
+        self.message = message
+        self.suggestion = suggestion
+        self.problems: tuple[PolicyError, ...] = (self, *others)
+        super().__init__("\n".join(p.describe() for p in self.problems))
+
+    @property
+    def location(self) -> str:
+        """``path:line:column`` (or ``path:line``, or ``path``) of the problem."""
+        if self.line is None:
+            return self.path
+        if self.column is None:
+            return f"{self.path}:{self.line}"
+        return f"{self.path}:{self.line}:{self.column}"
+
+    def describe(self) -> str:
+        """This one problem as ``path:line:column: message``."""
+        return f"{self.location}: {self.message}"
 
 
 class VersionError(InputError):

@@ -13,6 +13,7 @@ ecosystem is ``Alpine`` without a release.
 
 from __future__ import annotations
 
+import re
 from typing import Final
 
 from runink.errors import ParseError
@@ -22,6 +23,9 @@ from runink.model.component import Component, Skipped
 __all__ = ["ApkInstalledParser"]
 
 _ECOSYSTEM: Final = "Alpine"
+# A block's lines come in any order; the package name line may follow dozens of file lines.
+_FIRST_LINE: Final = re.compile(rb"[A-Za-z]:")
+_PACKAGE_LINE: Final = re.compile(rb"^P:\S", re.MULTILINE)
 
 
 class ApkInstalledParser:
@@ -30,7 +34,17 @@ class ApkInstalledParser:
     format = "apk-installed"
 
     def claims(self, filename: str, head: bytes) -> bool:
-        return filename == "installed" and head.startswith((b"C:", b"P:"))
+        """``db/installed`` (its real place, ``/lib/apk/db/installed``) whatever it holds, so a
+        broken database fails loudly; a bare ``installed`` only when its first bytes look like
+        one."""
+        if filename == "db/installed":
+            return True
+        if filename != "installed":
+            return False
+        body = head.lstrip()
+        if body.startswith((b"C:", b"P:")):  # apk writes the checksum, then the name, first
+            return True
+        return _FIRST_LINE.match(body) is not None and _PACKAGE_LINE.search(body) is not None
 
     def parse(self, path: str, data: bytes) -> ParseResult:
         text = data.decode("utf-8", "replace")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +27,20 @@ class MatchResult:
     problem: str | None = None  # "unsupported ecosystem ...", "invalid version ..."
 
 
+@dataclass(frozen=True, slots=True)
+class _GroupFacts:
+    """What a finding takes from its advisories alone: the same for every component."""
+
+    id: str
+    aliases: tuple[str, ...]
+    summary: str
+    score: float | None
+    severity: str | None
+    vector: str | None
+    published: str | None
+    modified: str | None
+
+
 @dataclass(slots=True)
 class _Hit:
     advisory_id: str
@@ -38,6 +53,8 @@ class Matcher:
 
     def __init__(self, index: AdvisoryIndex) -> None:
         self.index = index
+        self._facts: dict[tuple[str, ...], _GroupFacts] = {}
+        self._segments: dict[tuple[str, str, str], _Segments] = {}
 
     def match_all(self, components: Iterable[Component]) -> list[MatchResult]:
         return [self.match(c) for c in components]
@@ -59,13 +76,103 @@ class Matcher:
         entries = self.index.entries(eco_base, component.name)
         if not entries:
             return MatchResult(component, (), problem)
+        if key is None:
+            templates = self._templates(component.ecosystem, component.version, None, entries)
+        else:
+            templates = self._segment_templates(component, eco_base, key, entries)
+        if not templates:
+            return MatchResult(component, (), problem)
+        findings = tuple(
+            Finding(
+                component=component,
+                id=t.facts.id,
+                aliases=t.facts.aliases,
+                advisories=t.advisories,
+                summary=t.facts.summary,
+                score=t.facts.score,
+                severity=t.facts.severity,
+                vector=t.facts.vector,
+                fixed=t.fixed,
+                reasons=t.reasons,
+                published=t.facts.published,
+                modified=t.facts.modified,
+            )
+            for t in templates
+        )
+        return MatchResult(component, findings, problem)
+
+    def match_direct(self, component: Component) -> MatchResult:
+        """``match`` without the segment cache: every entry evaluated for this version.
+
+        Kept as the reference the cached path is tested against (tests/matching)."""
+        eco_base = base_ecosystem(component.ecosystem)
+        parse = self.index.parser(eco_base)
+        key: Any = None
+        if parse is not None:
+            try:
+                key = parse(component.version)
+            except InvalidVersionError:
+                key = None
+        entries = self.index.entries(eco_base, component.name)
+        templates = self._templates(component.ecosystem, component.version, key, entries)
+        return MatchResult(
+            component,
+            tuple(
+                Finding(
+                    component,
+                    t.facts.id,
+                    t.facts.aliases,
+                    t.advisories,
+                    t.facts.summary,
+                    t.facts.score,
+                    t.facts.severity,
+                    t.facts.vector,
+                    t.fixed,
+                    t.reasons,
+                    t.facts.published,
+                    t.facts.modified,
+                )
+                for t in templates
+            ),
+        )
+
+    def _segment_templates(
+        self, component: Component, eco_base: str, key: Any, entries: tuple[CompiledEntry, ...]
+    ) -> tuple[_Template, ...]:
+        """The findings for ``key``, computed once per region between consecutive bounds.
+
+        Every bound any entry compares against (interval ends, listed versions, fixed events)
+        is a breakpoint; between two breakpoints, and at each one, every comparison has the
+        same outcome, so the result is the same for every version in that region.
+        """
+        table_key = (component.ecosystem, eco_base, component.name)
+        segments = self._segments.get(table_key)
+        if segments is None:
+            segments = self._segments[table_key] = _Segments.build(
+                [e for e in entries if _applies(component.ecosystem, e)]
+            )
+        bounds = segments.bounds
+        i = bisect_left(bounds, key)
+        region = 2 * i + 1 if i < len(bounds) and not key < bounds[i] else 2 * i
+        templates = segments.regions.get(region)
+        if templates is None:
+            templates = segments.regions[region] = self._templates(
+                component.ecosystem, component.version, key, entries
+            )
+        return templates
+
+    def _templates(
+        self,
+        ecosystem: str,
+        version_text: str,
+        key: Any,
+        entries: tuple[CompiledEntry, ...],
+    ) -> tuple[_Template, ...]:
         hits: dict[str, _Hit] = {}
         for entry in entries:
-            if entry.ecosystem != component.ecosystem and not ecosystem_matches(
-                component.ecosystem, entry.ecosystem
-            ):
+            if not _applies(ecosystem, entry):
                 continue
-            reasons = _entry_reasons(entry, component.version, key)
+            reasons = _entry_reasons(entry, version_text, key)
             if not reasons:
                 continue
             hit = hits.get(entry.advisory_id)
@@ -79,80 +186,100 @@ class Matcher:
                             hit.fixed = (fixed_key, fixed_text)
                         break
         if not hits:
-            return MatchResult(component, (), problem)
-        findings = tuple(
-            sorted(
-                (self._finding(component, group) for group in _merge(hits, self.index.infos)),
-                key=lambda f: f.id,
+            return ()
+        groups = [list(hits.values())] if len(hits) == 1 else _merge(hits, self.index.infos)
+        templates = [self._template(group) for group in groups]
+        templates.sort(key=lambda t: t.facts.id)
+        return tuple(templates)
+
+    def _group_facts(self, advisory_ids: tuple[str, ...]) -> _GroupFacts:
+        facts = self._facts.get(advisory_ids)
+        if facts is None:
+            infos = [self.index.infos[a] for a in advisory_ids]
+            ids: set[str] = set()
+            for info in infos:
+                ids.add(info.id)
+                ids.update(info.aliases)
+            primary = max(infos, key=_score_rank)
+            facts = self._facts[advisory_ids] = _GroupFacts(
+                id=canonical_id(ids),
+                aliases=tuple(sorted(ids)),
+                summary=next(
+                    (i.summary for i in sorted(infos, key=_summary_rank) if i.summary), ""
+                ),
+                score=primary.score,
+                severity=primary.severity,
+                vector=primary.vector,
+                published=min((i.published for i in infos if i.published), default=None),
+                modified=max((i.modified for i in infos if i.modified), default=None),
             )
-        )
-        return MatchResult(component, findings, problem)
+        return facts
 
-    def _finding(self, component: Component, group: list[_Hit]) -> Finding:
-        infos = [self.index.infos[h.advisory_id] for h in group]
-        ids: set[str] = set()
-        for info in infos:
-            ids.add(info.id)
-            ids.update(info.aliases)
-        primary = max(infos, key=_score_rank)
-        summary = next((i.summary for i in sorted(infos, key=_summary_rank) if i.summary), "")
+    def _template(self, group: list[_Hit]) -> _Template:
+        group.sort(key=lambda h: h.advisory_id)
+        advisories = tuple(h.advisory_id for h in group)
         # The fix that every agreeing source accepts: the largest of their smallest fixes.
-        fixes = [h.fixed for h in group if h.fixed is not None]
-        fixed = max(fixes, key=lambda f: _Key(f[0]))[1] if fixes else None
-        published = min((i.published for i in infos if i.published), default=None)
-        modified = max((i.modified for i in infos if i.modified), default=None)
-        reasons = tuple(r for h in sorted(group, key=lambda h: h.advisory_id) for r in h.reasons)
-        return Finding(
-            component=component,
-            id=canonical_id(ids),
-            aliases=tuple(sorted(ids)),
-            advisories=tuple(sorted(h.advisory_id for h in group)),
-            summary=summary,
-            score=primary.score,
-            severity=primary.severity,
-            vector=primary.vector,
+        fixed: str | None = None
+        best: Any = None
+        for h in group:
+            if h.fixed is not None and (best is None or best < h.fixed[0]):
+                best, fixed = h.fixed
+        return _Template(
+            facts=self._group_facts(advisories),
+            advisories=advisories,
             fixed=fixed,
-            reasons=reasons,
-            published=published,
-            modified=modified,
+            reasons=tuple(r for h in group for r in h.reasons),
         )
 
 
-class _Key:
-    """Wraps a version so ``max`` uses only ``<``."""
+def _applies(ecosystem: str, entry: CompiledEntry) -> bool:
+    return entry.ecosystem == ecosystem or ecosystem_matches(ecosystem, entry.ecosystem)
 
-    __slots__ = ("v",)
 
-    def __init__(self, v: Any) -> None:
-        self.v = v
+@dataclass(frozen=True, slots=True)
+class _Template:
+    """A finding without its component: what a region of versions shares."""
 
-    def __lt__(self, other: _Key) -> bool:
-        return bool(self.v < other.v)
+    facts: _GroupFacts
+    advisories: tuple[str, ...]
+    fixed: str | None
+    reasons: tuple[MatchReason, ...]
+
+
+@dataclass(slots=True)
+class _Segments:
+    bounds: list[Any]  # sorted, distinct parsed versions
+    regions: dict[int, tuple[_Template, ...]]
+
+    @classmethod
+    def build(cls, entries: list[CompiledEntry]) -> _Segments:
+        points: list[Any] = []
+        for entry in entries:
+            points.extend(entry.version_keys)
+            points.extend(k for k, _ in entry.fixed)
+            for iv in entry.intervals:
+                if iv.lower is not None:
+                    points.append(iv.lower)
+                if iv.upper is not None:
+                    points.append(iv.upper)
+        points.sort()
+        bounds: list[Any] = []
+        for p in points:
+            if not bounds or bounds[-1] < p:
+                bounds.append(p)
+        return cls(bounds, {})
 
 
 def _entry_reasons(entry: CompiledEntry, version_text: str, key: Any) -> list[MatchReason]:
     reasons: list[MatchReason] = []
-    if version_text in entry.version_texts or (key is not None and key in entry.version_keys):
-        reasons.append(
-            MatchReason(entry.advisory_id, entry.affected_index, entry.ecosystem, "versions-list")
-        )
+    if entry.list_reason is not None and (
+        version_text in entry.version_texts or (key is not None and key in entry.version_keys)
+    ):
+        reasons.append(entry.list_reason)
     if key is not None:
         for iv in entry.intervals:
-            if iv.contains(key):
-                reasons.append(
-                    MatchReason(
-                        advisory_id=entry.advisory_id,
-                        affected_index=entry.affected_index,
-                        ecosystem=entry.ecosystem,
-                        kind="range",
-                        range_index=iv.range_index,
-                        range_type=iv.range_type,
-                        introduced=iv.lower_text,
-                        upper=iv.upper_text,
-                        upper_kind=iv.upper_kind,
-                        note=iv.note,
-                    )
-                )
+            if iv.reason is not None and iv.contains(key):
+                reasons.append(iv.reason)
     return reasons
 
 

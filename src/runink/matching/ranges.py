@@ -20,6 +20,7 @@ from typing import Any
 
 from runink.errors import InvalidVersionError
 from runink.model.advisory import Affected, Event
+from runink.model.finding import MatchReason
 
 Version = Any  # a parsed, totally ordered version from runink.versions
 ParseFn = Callable[[str], Version]
@@ -37,6 +38,7 @@ class Interval:
     range_index: int
     range_type: str
     note: str | None = None
+    reason: MatchReason | None = None  # built once at compile time; findings share it
 
     def contains(self, version: Version) -> bool:
         if self.lower is not None and version < self.lower:
@@ -60,6 +62,7 @@ class CompiledEntry:
     version_keys: frozenset[Any]
     fixed: tuple[tuple[Version, str], ...]  # every parsed ``fixed`` event, sorted
     notes: tuple[str, ...] = ()
+    list_reason: MatchReason | None = None  # the reason when the version is listed
 
 
 def _parse(parse: ParseFn, text: str) -> Version | None:
@@ -91,9 +94,29 @@ def compile_entry(advisory_id: str, entry: Affected, parse: ParseFn | None) -> C
             notes.extend(range_notes)
             fixed.extend(range_fixed)
             for lower, lower_text, upper, upper_text, upper_kind, note in compiled:
+                reason = MatchReason(
+                    advisory_id=advisory_id,
+                    affected_index=entry.index,
+                    ecosystem=entry.ecosystem,
+                    kind="range",
+                    range_index=r_index,
+                    range_type=rng.type,
+                    introduced=lower_text,
+                    upper=upper_text,
+                    upper_kind=upper_kind,
+                    note=note,
+                )
                 intervals.append(
                     Interval(
-                        lower, lower_text, upper, upper_text, upper_kind, r_index, rng.type, note
+                        lower,
+                        lower_text,
+                        upper,
+                        upper_text,
+                        upper_kind,
+                        r_index,
+                        rng.type,
+                        note,
+                        reason,
                     )
                 )
     fixed.sort(key=lambda item: item[0])
@@ -106,6 +129,7 @@ def compile_entry(advisory_id: str, entry: Affected, parse: ParseFn | None) -> C
         version_keys=frozenset(version_keys),
         fixed=tuple(fixed),
         notes=tuple(notes),
+        list_reason=MatchReason(advisory_id, entry.index, entry.ecosystem, "versions-list"),
     )
 
 

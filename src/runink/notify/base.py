@@ -8,9 +8,15 @@ exceptions: the caller records them and retries on its next run. Only a programm
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
-from dataclasses import dataclass
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
+
+import httpx
 
 
 class ChannelType(enum.StrEnum):
@@ -91,5 +97,20 @@ class RetryPolicy:
 
     def delay(self, retry: int, jitter: float) -> float:
         """The wait before retry number ``retry`` (1-based); ``jitter`` is uniform in [0, 1)."""
-        base = min(self.backoff_max, self.backoff * 2 ** (retry - 1))
+        base: float = min(self.backoff_max, self.backoff * 2.0 ** (retry - 1))
         return base * (0.5 + jitter / 2)
+
+
+@dataclass(frozen=True, slots=True)
+class SendOptions:
+    """The seams of a delivery, for callers that share resources and for tests.
+
+    ``client`` is an ``httpx.Client`` to reuse across HTTP deliveries (a channel with its own
+    ``ca_file`` always gets its own client); ``now`` fixes the payloads' ``generated_at``;
+    ``sleep`` and ``jitter`` drive the backoff between retries.
+    """
+
+    client: httpx.Client | None = None
+    now: dt.datetime | None = None
+    sleep: Callable[[float], None] = field(default=time.sleep)
+    jitter: Callable[[], float] = field(default=random.random)

@@ -90,7 +90,160 @@ import_runs = sa.Table(
 )
 
 # --- evidence ledger (migration 0002) ---
+# Append-only: the migration adds triggers refusing UPDATE and DELETE on all three tables.
+# The format (hash inputs, Merkle tree, checkpoint signatures) is docs/ledger-format.md.
+
+#: 64-bit sequence numbers; on SQLite exactly INTEGER so that the primary key is the rowid.
+LEDGER_SEQ = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+ledger_entries = sa.Table(
+    "ledger_entries",
+    metadata,
+    sa.Column("seq", LEDGER_SEQ, primary_key=True, autoincrement=False),
+    sa.Column("recorded_at", sa.String(32), nullable=False),  # 2026-11-30T12:00:00.000000Z
+    sa.Column("actor", sa.String(255), nullable=False),
+    sa.Column("kind", sa.String(64), nullable=False),
+    sa.Column("artifact", sa.String(512)),
+    sa.Column("repo", sa.String(512)),
+    sa.Column("vulnerability", sa.String(255)),
+    sa.Column("component", sa.Text),  # a purl
+    sa.Column("payload", sa.Text, nullable=False),  # canonical JSON (RFC 8785)
+    sa.Column("prev_hash", sa.String(64), nullable=False),  # hex SHA-256
+    sa.Column("entry_hash", sa.String(64), nullable=False),
+)
+sa.Index("ix_ledger_entries_artifact", ledger_entries.c.artifact)
+sa.Index("ix_ledger_entries_repo", ledger_entries.c.repo)
+sa.Index("ix_ledger_entries_recorded_at", ledger_entries.c.recorded_at)
+
+ledger_checkpoints = sa.Table(
+    "ledger_checkpoints",
+    metadata,
+    sa.Column("tree_size", LEDGER_SEQ, primary_key=True, autoincrement=False),
+    sa.Column("root_hash", sa.String(64), nullable=False),
+    sa.Column("signed_at", sa.String(32), nullable=False),
+    sa.Column("key_id", sa.String(16), nullable=False),
+    sa.Column("signature", sa.String(128), nullable=False),  # hex Ed25519 signature
+    # JSON list of hex subtree roots at tree_size: lets the next append extend the tree
+    # without reading every entry. Not signed; `runink ledger verify` never trusts it.
+    sa.Column("frontier", sa.Text, nullable=False),
+)
+
+ledger_keys = sa.Table(
+    "ledger_keys",
+    metadata,
+    sa.Column("key_id", sa.String(16), primary_key=True),
+    sa.Column("public_key", sa.String(64), nullable=False),  # hex raw Ed25519 public key
+    sa.Column("first_used_at", sa.String(32), nullable=False),
+)
 
 # --- feeds, KEV, EPSS and CVE change events (migration 0003) ---
+# Written by runink.feeds (docs/feeds.md). Every sync batch, its feed_state row and its
+# change_events are one transaction.
+
+#: 64-bit event sequence; on SQLite exactly INTEGER so that the primary key is the rowid, and
+#: AUTOINCREMENT so that a sequence number is never reused.
+EVENT_SEQ = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+feed_state = sa.Table(
+    "feed_state",
+    metadata,
+    sa.Column("feed", sa.String(32), primary_key=True),  # osv, nvd, kev, epss
+    sa.Column("scope", sa.String(128), primary_key=True),  # OSV ecosystem directory; "" otherwise
+    sa.Column("last_attempt_at", sa.DateTime(timezone=True)),
+    sa.Column("last_success_at", sa.DateTime(timezone=True)),
+    sa.Column("newest_record_at", sa.DateTime(timezone=True)),
+    sa.Column("last_error", sa.Text),
+    sa.Column("cursor", sa.Text, nullable=False, server_default="{}"),  # JSON, per feed
+    sa.Column("validators", sa.Text, nullable=False, server_default="{}"),  # JSON: url -> ETag…
+)
+
+kev_entries = sa.Table(
+    "kev_entries",
+    metadata,
+    sa.Column("cve_id", sa.String(32), primary_key=True),
+    sa.Column("vendor_project", sa.Text, nullable=False, server_default=""),
+    sa.Column("product", sa.Text, nullable=False, server_default=""),
+    sa.Column("vulnerability_name", sa.Text, nullable=False, server_default=""),
+    sa.Column("date_added", sa.Date, nullable=False),
+    sa.Column("due_date", sa.Date),
+    sa.Column("known_ransomware", sa.String(16), nullable=False, server_default="Unknown"),
+    sa.Column("short_description", sa.Text, nullable=False, server_default=""),
+    sa.Column("required_action", sa.Text, nullable=False, server_default=""),
+    sa.Column("notes", sa.Text, nullable=False, server_default=""),
+    sa.Column("cwes", sa.Text, nullable=False, server_default=""),  # space-separated
+)
+
+epss_scores = sa.Table(
+    "epss_scores",
+    metadata,
+    sa.Column("cve_id", sa.String(32), primary_key=True),
+    sa.Column("epss", sa.Float, nullable=False),
+    sa.Column("percentile", sa.Float, nullable=False),
+    sa.Column("score_date", sa.Date, nullable=False),
+)
+
+nvd_metrics = sa.Table(
+    "nvd_metrics",
+    metadata,
+    sa.Column("cve_id", sa.String(32), primary_key=True),
+    sa.Column("published", sa.DateTime(timezone=True)),
+    sa.Column("last_modified", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("vuln_status", sa.String(48), nullable=False, server_default=""),
+    sa.Column("cvss_v4_vector", sa.String(255)),
+    sa.Column("cvss_v4_score", sa.Float),
+    sa.Column("cvss_v3_version", sa.String(8)),  # "3.1" or "3.0"
+    sa.Column("cvss_v3_vector", sa.String(255)),
+    sa.Column("cvss_v3_score", sa.Float),
+    sa.Column("cvss_v2_vector", sa.String(255)),
+    sa.Column("cvss_v2_score", sa.Float),
+    sa.Column("cwes", sa.Text, nullable=False, server_default=""),  # space-separated
+)
+
+change_events = sa.Table(
+    "change_events",
+    metadata,
+    sa.Column("seq", EVENT_SEQ, primary_key=True, autoincrement=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("kind", sa.String(48), nullable=False),  # advisory.added, kev.added, …
+    sa.Column("subject", sa.String(255), nullable=False),  # advisory id or CVE id
+    sa.Column("source", sa.String(160), nullable=False),  # osv:PyPI, import, kev, epss
+    sa.Column("details", sa.Text, nullable=False),  # JSON object, per kind (docs/feeds.md)
+    sqlite_autoincrement=True,
+)
+sa.Index("ix_change_events_subject", change_events.c.subject)
+
+consumer_offsets = sa.Table(
+    "consumer_offsets",
+    metadata,
+    sa.Column("consumer", sa.String(128), primary_key=True),
+    sa.Column("seq", EVENT_SEQ, nullable=False),  # the last event the consumer has processed
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
 
 # --- policy action deliveries and event log (migration 0004) ---
+
+#: One row per (finding, trigger, action, target): the idempotency record of policy actions.
+#: ``status`` is ``delivered`` or ``failed``; a failed row is retried on the next run.
+action_deliveries = sa.Table(
+    "action_deliveries",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("finding_key", sa.String(64), nullable=False),
+    sa.Column("trigger", sa.String(255), nullable=False),
+    sa.Column("action_index", sa.Integer, nullable=False),
+    sa.Column("action", sa.String(32), nullable=False),
+    sa.Column("target", sa.String(512), nullable=False),
+    sa.Column("artifact", sa.String(255), nullable=False),
+    sa.Column("vulnerability", sa.String(255), nullable=False),
+    sa.Column("purl", sa.Text, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("last_error", sa.Text),
+    sa.Column("first_attempt_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("last_attempt_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("delivered_at", sa.DateTime(timezone=True)),
+    sa.UniqueConstraint(
+        "finding_key", "trigger", "action_index", "target", name="uq_action_deliveries_once"
+    ),
+)
+sa.Index("ix_action_deliveries_artifact", action_deliveries.c.artifact)

@@ -1,0 +1,1 @@
+"""The tamper-evident evidence ledger (docs/ledger.md, docs/ledger-format.md)."""
