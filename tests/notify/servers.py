@@ -58,7 +58,7 @@ class MailHandler:
     received: list[ReceivedMail] = field(default_factory=list)
     data_commands: int = 0
 
-    async def handle_RCPT(  # noqa: N802 - aiosmtpd hook name
+    async def handle_RCPT(
         self,
         server: SMTP,
         session: Session,
@@ -71,9 +71,7 @@ class MailHandler:
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(  # noqa: N802 - aiosmtpd hook name
-        self, server: SMTP, session: Session, envelope: Envelope
-    ) -> str:
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         self.data_commands += 1
         if self.data_replies:
             reply = self.data_replies.pop(0)
@@ -83,7 +81,8 @@ class MailHandler:
         assert isinstance(raw, bytes)
         message = email.message_from_bytes(raw, policy=email.policy.default)
         assert isinstance(message, EmailMessage)
-        login = session.login_data
+        auth = session.auth_data
+        login = auth.login if isinstance(auth, LoginPassword) else None
         self.received.append(
             ReceivedMail(
                 mail_from=str(envelope.mail_from),
@@ -107,12 +106,13 @@ class Authenticator:
         self, server: SMTP, session: Session, envelope: Envelope, mechanism: str, auth_data: Any
     ) -> AuthResult:
         if not isinstance(auth_data, LoginPassword):
-            return AuthResult(success=False, handled=False)
+            return AuthResult(success=False, handled=False)  # aiosmtpd answers 535
         login = auth_data.login.decode()
         password = auth_data.password.decode()
         self.attempts.append((login, password))
-        ok = self.users.get(login) == password
-        return AuthResult(success=ok, auth_data=login if ok else None)
+        if self.users.get(login) != password:
+            return AuthResult(success=False, handled=False)  # aiosmtpd answers 535
+        return AuthResult(success=True, auth_data=auth_data)
 
 
 class SmtpServer:
@@ -157,9 +157,7 @@ class SmtpServer:
     def __enter__(self) -> SmtpServer:
         self._thread.start()
         future = asyncio.run_coroutine_threadsafe(
-            self._loop.create_server(
-                self._factory, "127.0.0.1", 0, ssl=self.implicit_tls
-            ),
+            self._loop.create_server(self._factory, "127.0.0.1", 0, ssl=self.implicit_tls),
             self._loop,
         )
         self._server = future.result(timeout=10)
@@ -251,7 +249,9 @@ class Request:
 class HttpServer:
     """A stdlib HTTP server on 127.0.0.1:<ephemeral> answering ``replies`` in order, then 200."""
 
-    def __init__(self, replies: list[Reply] | None = None) -> None:
+    def __init__(
+        self, replies: list[Reply] | None = None, *, tls: ssl.SSLContext | None = None
+    ) -> None:
         self.replies = list(replies or [])
         self.requests: list[Request] = []
         self._release = threading.Event()
@@ -260,13 +260,16 @@ class HttpServer:
 
         class Handler(http.server.BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # headers and body are separate writes
 
-            def do_POST(self) -> None:  # noqa: N802 - http.server hook name
+            def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", "0"))
                 body = self.rfile.read(length)
                 with owner._lock:
                     owner.requests.append(
-                        Request("POST", self.path, {k.lower(): v for k, v in self.headers.items()}, body)
+                        Request(
+                            "POST", self.path, {k.lower(): v for k, v in self.headers.items()}, body
+                        )
                     )
                     reply = owner.replies.pop(0) if owner.replies else Reply()
                 if reply.delay:
@@ -283,17 +286,23 @@ class HttpServer:
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up (a timeout test)
 
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            def log_message(self, format: str, *args: Any) -> None:
                 pass
 
         self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self.scheme = "http"
+        if tls is not None:
+            self._server.socket = tls.wrap_socket(self._server.socket, server_side=True)
+            self.scheme = "https"
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     @property
     def url(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        return f"{self.scheme}://{host!s}:{port}"
 
     def __enter__(self) -> HttpServer:
         self._thread.start()

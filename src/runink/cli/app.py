@@ -9,6 +9,9 @@ import typer
 from runink import __version__
 from runink.cli import check as check_cmd
 from runink.cli import db as db_cmd
+from runink.cli import exception as exception_cmd
+from runink.cli import ledger as ledger_cmd
+from runink.cli import policy as policy_cmd
 from runink.cli import scan as scan_cmd
 from runink.errors import ExitCode, RuninkError
 
@@ -21,6 +24,9 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 app.add_typer(db_cmd.app, name="db")
+app.add_typer(policy_cmd.app, name="policy")
+app.add_typer(exception_cmd.app, name="exception")
+app.add_typer(ledger_cmd.app, name="ledger")
 app.command("check")(check_cmd.check)
 app.command("scan")(scan_cmd.scan)
 app.command("components")(scan_cmd.components)

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     import httpx
-    from sqlalchemy.engine import Engine
+    from sqlalchemy.engine import Connection, Engine
 
     from runink.feeds.http import FeedHttp, RateLimiter
     from runink.feeds.settings import FeedSettings
@@ -129,8 +129,13 @@ class SyncContext:
     client: httpx.Client
     progress: SyncProgress = field(default_factory=NoProgress)
     now: Callable[[], dt.datetime] = field(default=lambda: dt.datetime.now(dt.UTC))
-    sleep: Callable[[float], None] | None = None  # None: time.sleep (tests pass a recorder)
+    sleep: Callable[[float], None] | None = None  # None: time.sleep (tests pass a fake clock's)
+    clock: Callable[[], float] | None = None  # None: time.monotonic (for rate limits)
     ecosystems: Sequence[str] = ()  # OSV: --ecosystem, overriding the configured/default set
+    # OSV: the ecosystems followed when neither --ecosystem nor feeds.osv.ecosystems names
+    # any. None: those of the stored advisories and earlier syncs (feeds.osv.present_ecosystems);
+    # the monitor passes a hook that adds its inventory's ecosystems.
+    default_ecosystems: Callable[[Connection], Iterable[str]] | None = None
 
     def http(
         self,

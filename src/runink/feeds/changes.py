@@ -28,7 +28,7 @@ from typing import Any
 from runink.feeds.events import EventKind, NewEvent
 from runink.matching.index import default_parser_factory
 from runink.matching.ranges import compile_entry
-from runink.model.advisory import Advisory, Affected, AdvisoryScore
+from runink.model.advisory import Advisory, AdvisoryScore, Affected
 from runink.model.ecosystems import base_ecosystem
 
 _Key = tuple[str, str]
@@ -144,7 +144,9 @@ def affected_changes(old: Advisory, new: Advisory) -> list[dict[str, Any]]:
     return changes
 
 
-def classify(ecosystem: str, before: list[Affected], after: list[Affected], advisory_id: str) -> str:
+def classify(
+    ecosystem: str, before: list[Affected], after: list[Affected], advisory_id: str
+) -> str:
     """``widened``, ``narrowed``, ``equivalent`` or ``changed``: how the set of affected
     versions of one package moved from ``before`` to ``after``."""
     parse = default_parser_factory(base_ecosystem(ecosystem))
@@ -181,7 +183,10 @@ def _by_key(entries: tuple[Affected, ...]) -> dict[_Key, list[Affected]]:
 def _canonical(entries: list[Affected]) -> list[tuple[Any, ...]]:
     return sorted(
         (
-            tuple((r.type, tuple((e.kind, e.version) for e in r.events), r.repo or "") for r in entry.ranges),
+            tuple(
+                (r.type, tuple((e.kind, e.version) for e in r.events), r.repo or "")
+                for r in entry.ranges
+            ),
             tuple(sorted(entry.versions)),
         )
         for entry in entries

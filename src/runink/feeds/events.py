@@ -154,7 +154,9 @@ def commit_offset(
     where = consumer_offsets.c.consumer == consumer
     current = conn.execute(sa.select(consumer_offsets.c.seq).where(where)).scalar()
     if current is None:
-        conn.execute(sa.insert(consumer_offsets).values(consumer=consumer, seq=seq, updated_at=stamp))
+        conn.execute(
+            sa.insert(consumer_offsets).values(consumer=consumer, seq=seq, updated_at=stamp)
+        )
     elif seq > current:
         conn.execute(sa.update(consumer_offsets).where(where).values(seq=seq, updated_at=stamp))
 

@@ -272,8 +272,8 @@ class FeedHttp:
         s = self.settings
         if server_delay is not None:
             return min(max(server_delay, 0.0), s.max_backoff)
-        ceiling = min(s.backoff * (2 ** (attempt - 1)), s.max_backoff)
-        return ceiling / 2 + random.uniform(0, ceiling / 2)  # noqa: S311 - jitter, not crypto
+        ceiling = min(s.backoff * 2.0 ** (attempt - 1), s.max_backoff)
+        return ceiling / 2 + random.uniform(0.0, ceiling / 2)
 
 
 def validators_of(response: httpx.Response) -> Validators:

@@ -47,7 +47,15 @@ NVD_LIMIT_WITH_KEY: Final = (50, 30.0)
 #: The NVD API refuses lastModStartDate/lastModEndDate ranges longer than this.
 NVD_MAX_WINDOW: Final = dt.timedelta(days=120)
 
-DEFAULT_MAX_AGE: Final = dt.timedelta(days=7)
+DEFAULT_TIMEOUT: Final = 60.0
+DEFAULT_CONNECT_TIMEOUT: Final = 10.0
+DEFAULT_RETRIES: Final = 4
+DEFAULT_BACKOFF: Final = 1.0
+DEFAULT_MAX_BACKOFF: Final = 60.0
+DEFAULT_OSV_CONCURRENCY: Final = 8
+DEFAULT_OSV_ZIP_THRESHOLD: Final = 2000
+DEFAULT_NVD_PAGE_SIZE: Final = 2000
+DEFAULT_EPSS_THRESHOLD: Final = 0.1
 
 _TOP_KEYS = (
     "enabled",
@@ -71,11 +79,11 @@ _ENV_REF = re.compile(r"\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 class HttpSettings:
     """How every feed talks HTTP. Delays are seconds; ``retries`` follow the first attempt."""
 
-    timeout: float = 60.0
-    connect_timeout: float = 10.0
-    retries: int = 4
-    backoff: float = 1.0
-    max_backoff: float = 60.0
+    timeout: float = DEFAULT_TIMEOUT
+    connect_timeout: float = DEFAULT_CONNECT_TIMEOUT
+    retries: int = DEFAULT_RETRIES
+    backoff: float = DEFAULT_BACKOFF
+    max_backoff: float = DEFAULT_MAX_BACKOFF
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,8 +92,8 @@ class OsvSettings:
     ecosystems: tuple[str, ...] = ()  # empty: the default set (see feeds.osv)
     max_age: dt.timedelta | None = None  # None here: inherit (feeds.max_age, then scan's)
     max_age_set: bool = False
-    concurrency: int = 8
-    zip_threshold: int = 2000
+    concurrency: int = DEFAULT_OSV_CONCURRENCY
+    zip_threshold: int = DEFAULT_OSV_ZIP_THRESHOLD
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +101,7 @@ class NvdSettings:
     url: str = DEFAULT_NVD_URL
     api_key: str | None = field(default=None, repr=False)
     since: dt.datetime | None = None  # where the first sync starts (default: 120 days ago)
-    page_size: int = 2000
+    page_size: int = DEFAULT_NVD_PAGE_SIZE
     rate_limit: tuple[int, float] | None = None  # None: NVD's published limit for the key
     max_age: dt.timedelta | None = None
     max_age_set: bool = False
@@ -115,7 +123,7 @@ class KevSettings:
 @dataclass(frozen=True, slots=True)
 class EpssSettings:
     url: str = DEFAULT_EPSS_URL
-    threshold: float = 0.1
+    threshold: float = DEFAULT_EPSS_THRESHOLD
     max_age: dt.timedelta | None = None
     max_age_set: bool = False
 
@@ -167,14 +175,14 @@ def parse_feed_settings(
     ctx.known_keys("feeds", section, _TOP_KEYS)
 
     http = HttpSettings(
-        timeout=ctx.seconds("feeds.timeout", section.get("timeout"), HttpSettings.timeout),
+        timeout=ctx.seconds("feeds.timeout", section.get("timeout"), DEFAULT_TIMEOUT),
         connect_timeout=ctx.seconds(
-            "feeds.connect_timeout", section.get("connect_timeout"), HttpSettings.connect_timeout
+            "feeds.connect_timeout", section.get("connect_timeout"), DEFAULT_CONNECT_TIMEOUT
         ),
-        retries=ctx.whole("feeds.retries", section.get("retries"), HttpSettings.retries, 0, 10),
-        backoff=ctx.seconds("feeds.backoff", section.get("backoff"), HttpSettings.backoff),
+        retries=ctx.whole("feeds.retries", section.get("retries"), DEFAULT_RETRIES, 0, 10),
+        backoff=ctx.seconds("feeds.backoff", section.get("backoff"), DEFAULT_BACKOFF),
         max_backoff=ctx.seconds(
-            "feeds.max_backoff", section.get("max_backoff"), HttpSettings.max_backoff
+            "feeds.max_backoff", section.get("max_backoff"), DEFAULT_MAX_BACKOFF
         ),
     )
     enabled = FEED_NAMES
@@ -199,12 +207,12 @@ def parse_feed_settings(
         max_age=osv_age,
         max_age_set=osv_age_set,
         concurrency=ctx.whole(
-            "feeds.osv.concurrency", osv_raw.get("concurrency"), OsvSettings.concurrency, 1, 64
+            "feeds.osv.concurrency", osv_raw.get("concurrency"), DEFAULT_OSV_CONCURRENCY, 1, 64
         ),
         zip_threshold=ctx.whole(
             "feeds.osv.zip_threshold",
             osv_raw.get("zip_threshold"),
-            OsvSettings.zip_threshold,
+            DEFAULT_OSV_ZIP_THRESHOLD,
             1,
             10_000_000,
         ),
@@ -214,13 +222,15 @@ def parse_feed_settings(
     nvd_age, nvd_age_set = ctx.max_age("feeds.nvd.max_age", nvd_raw)
     api_key = environ.get(ENV_NVD_API_KEY, "").strip() or None
     if api_key is None and nvd_raw.get("api_key") is not None:
-        api_key = ctx.expand("feeds.nvd.api_key", ctx.string("feeds.nvd.api_key", nvd_raw["api_key"]))
+        api_key = ctx.expand(
+            "feeds.nvd.api_key", ctx.string("feeds.nvd.api_key", nvd_raw["api_key"])
+        )
     nvd = NvdSettings(
         url=ctx.url("nvd", "feeds.nvd.url", nvd_raw.get("url"), DEFAULT_NVD_URL),
         api_key=api_key,
         since=ctx.date("feeds.nvd.since", nvd_raw.get("since")),
         page_size=ctx.whole(
-            "feeds.nvd.page_size", nvd_raw.get("page_size"), NvdSettings.page_size, 1, 2000
+            "feeds.nvd.page_size", nvd_raw.get("page_size"), DEFAULT_NVD_PAGE_SIZE, 1, 2000
         ),
         rate_limit=ctx.rate_limit("feeds.nvd.rate_limit", nvd_raw.get("rate_limit")),
         max_age=nvd_age,
@@ -239,7 +249,9 @@ def parse_feed_settings(
     epss_age, epss_age_set = ctx.max_age("feeds.epss.max_age", epss_raw)
     epss = EpssSettings(
         url=ctx.url("epss", "feeds.epss.url", epss_raw.get("url"), DEFAULT_EPSS_URL),
-        threshold=ctx.fraction("feeds.epss.threshold", epss_raw.get("threshold"), 0.1),
+        threshold=ctx.fraction(
+            "feeds.epss.threshold", epss_raw.get("threshold"), DEFAULT_EPSS_THRESHOLD
+        ),
         max_age=epss_age,
         max_age_set=epss_age_set,
     )
@@ -353,7 +365,9 @@ class _Context:
         if value is None:
             return default
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise self.error(path, f"expected a probability between 0 and 1, got {_describe(value)}")
+            raise self.error(
+                path, f"expected a probability between 0 and 1, got {_describe(value)}"
+            )
         if not 0 < float(value) <= 1:
             raise self.error(path, f"expected a probability above 0 and at most 1, got {value}")
         return float(value)
@@ -393,7 +407,9 @@ class _Context:
             return None
         section = self.section(path, value, ("requests", "seconds"))
         if "requests" not in section or "seconds" not in section:
-            raise self.error(path, "give both requests and seconds, e.g. {requests: 5, seconds: 30}")
+            raise self.error(
+                path, "give both requests and seconds, e.g. {requests: 5, seconds: 30}"
+            )
         requests = self.whole(f"{path}.requests", section["requests"], 5, 1, 100_000)
         seconds = self.seconds(f"{path}.seconds", section["seconds"], 30.0)
         return requests, seconds

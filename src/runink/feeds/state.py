@@ -18,6 +18,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from runink.feeds.base import Validators
+from runink.feeds.settings import FEED_NAMES, FeedSettings
+from runink.model.ecosystems import base_ecosystem
 from runink.store.db import as_utc
 from runink.store.tables import feed_state
 
@@ -187,3 +189,21 @@ def newest_success(conn: Connection, feed: str) -> dt.datetime | None:
         sa.select(sa.func.max(feed_state.c.last_success_at)).where(feed_state.c.feed == feed)
     ).scalar()
     return as_utc(value)
+
+
+def stale_followed_feeds(
+    conn: Connection, settings: FeedSettings, default_max_age: dt.timedelta | None, now: dt.datetime
+) -> list[StaleFeed]:
+    """``stale_feeds`` for the feeds the settings follow, each against its own maximum age
+    (``feeds.<feed>.max_age``, else ``feeds.max_age``, else ``default_max_age``). When
+    ``feeds.osv.ecosystems`` is set, other OSV ecosystems synced in the past are not checked."""
+    followed = {base_ecosystem(e) for e in settings.osv.ecosystems}
+
+    def limit(state: FeedState) -> dt.timedelta | None:
+        if state.feed not in FEED_NAMES:
+            return None
+        if state.feed == "osv" and followed and state.scope not in followed:
+            return None
+        return settings.max_age_for(state.feed, default_max_age)
+
+    return stale_feeds(conn, limit, now)

@@ -348,6 +348,14 @@ def _resolve_purl(path: str, entry: Entry, text: str) -> Component | Skipped:
         if name == "stdlib":
             version = re.sub(r"^(?:go|v)", "", version)
     renamed = False
+    if base == "Go" and purl.subpath:
+        # Syft (1.x before late 2025) writes the tail of a long module path as the purl's
+        # subpath: github.com/a/b/v3 is pkg:golang/github.com/a/b@v3.4.0#v3. The purl spec
+        # reads a subpath as a package inside the module, so the document's own name for the
+        # package decides: when it is the whole path, that is the module.
+        whole = f"{name}/{purl.subpath.strip('/')}"
+        if entry.name.strip() == whole:
+            name, renamed = whole, True
     if base in _SOURCE_DISTROS:
         source_name, source_version = _source_package(entry, qualifiers)
         if source_name:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from runink.errors import ParseError
+from runink.inventory import _toml
 from runink.inventory.base import ParseResult
 from runink.model.component import Component, Skipped
 
@@ -138,7 +139,7 @@ def _scan(text: str) -> list[_Package]:
 def _load(path: str, data: bytes, text: str) -> list[_Package]:
     """Read any valid TOML with the standard parser, locating packages by their headers."""
     try:
-        doc = tomllib.loads(text)
+        doc = _toml.loads(text)
     except tomllib.TOMLDecodeError as exc:
         m = _TOMLLIB_LINE.search(str(exc))
         line = int(m.group(1)) if m else None

@@ -29,13 +29,11 @@ from runink.inventory._python_common import (
     DependencyGraph,
     bad_name_skip,
     decode_text,
-    elide_hash_arrays,
-    entry_lines,
     key_line,
-    load_toml,
     merge_duplicates,
     valid_name,
 )
+from runink.inventory._toml import elide_hash_arrays, entry_lines, load_toml
 from runink.inventory.base import ParseResult
 from runink.model.component import Component, Skipped
 from runink.model.ecosystems import normalize_name

@@ -43,16 +43,22 @@ _SNIFF_START = re.compile(rb'^\s*\{\s*"artifacts"\s*:\s*\[')
 _SNIFF_BODY = re.compile(rb'"(?:foundBy|artifactRelationships|descriptor|schema)"\s*:')
 
 
-def _source_package(path: str, obj: dict[str, object], where: str) -> tuple[str | None, str | None]:
+def _source_package(obj: dict[str, object]) -> tuple[str | None, str | None]:
+    """The source package a distribution package says it was built from.
+
+    The shape of ``metadata`` depends on the package type: ``source`` is the source package's
+    name for deb, but an object (the VCS checkout) for Composer and a registry URL for Cargo.
+    Only text values are taken; the name matters only for distribution ecosystems.
+    """
     metadata = obj.get("metadata")
     if not isinstance(metadata, dict):
         return None, None
-    here = f"{where}.metadata"
-    name = clean(opt_str(path, metadata, "source", here)) or clean(
-        opt_str(path, metadata, "originPackage", here)
-    )
-    version = clean(opt_str(path, metadata, "sourceVersion", here))
-    return name, version
+
+    def text(key: str) -> str | None:
+        value = metadata.get(key)
+        return clean(value) if isinstance(value, str) else None
+
+    return text("source") or text("originPackage"), text("sourceVersion")
 
 
 def parse_document(path: str, data: bytes) -> ParseResult:
@@ -77,7 +83,7 @@ def parse_document(path: str, data: bytes) -> ParseResult:
         own = purl is not None
         if purl is None:
             purl = anchore_purl(kind, name, version, distro_id, distro_version)
-        source_name, source_version = _source_package(path, obj, where)
+        source_name, source_version = _source_package(obj)
         artifact_id = clean(opt_str(path, obj, "id", where))
         entries.append(
             Entry(

@@ -117,13 +117,70 @@ class Entry:
         }
 
 
-def _text(value: str) -> bytes:
-    data = value.encode("utf-8")
-    return struct.pack(">I", len(data)) + data
+#: seq, prev_hash, presence flags, then the byte length of each of the 8 text fields.
+_HEADER = struct.Struct(">Q32sB8I")
 
 
-def _optional(value: str | None) -> bytes:
-    return b"\x00" if value is None else b"\x01" + _text(value)
+def hash_fields(
+    seq: int,
+    prev: bytes,
+    recorded_at: bytes,
+    actor: bytes,
+    kind: bytes,
+    artifact: bytes | None,
+    repo: bytes | None,
+    vulnerability: bytes | None,
+    component: bytes | None,
+    payload: bytes,
+) -> bytes:
+    """SHA-256 of an entry's framing from its raw parts (docs/ledger-format.md, "Entry hash").
+
+    Every text field is given as its UTF-8 bytes; only the four subject parts may be None
+    (absent). This is the verifier's hot path: one header pack, one join, one hash.
+    """
+    flags = (
+        (artifact is not None)
+        | (repo is not None) << 1
+        | (vulnerability is not None) << 2
+        | (component is not None) << 3
+    )
+    artifact = artifact or b""
+    repo = repo or b""
+    vulnerability = vulnerability or b""
+    component = component or b""
+    header = _HEADER.pack(
+        seq,
+        prev,
+        flags,
+        len(recorded_at),
+        len(actor),
+        len(kind),
+        len(artifact),
+        len(repo),
+        len(vulnerability),
+        len(component),
+        len(payload),
+    )
+    return hashlib.sha256(
+        b"".join(
+            (
+                ENTRY_DOMAIN,
+                header,
+                recorded_at,
+                actor,
+                kind,
+                artifact,
+                repo,
+                vulnerability,
+                component,
+                payload,
+            )
+        )
+    ).digest()
+
+
+def _utf8(value: str | None) -> bytes | None:
+    return None if value is None else value.encode("utf-8")
 
 
 def entry_hash(
@@ -144,22 +201,18 @@ def entry_hash(
     prev = bytes.fromhex(prev_hash)
     if len(prev) != 32:
         raise ValueError("prev_hash is not 32 bytes")
-    framing = b"".join(
-        (
-            ENTRY_DOMAIN,
-            struct.pack(">Q", seq),
-            prev,
-            _text(recorded_at),
-            _text(actor),
-            _text(kind),
-            _optional(subject.artifact),
-            _optional(subject.repo),
-            _optional(subject.vulnerability),
-            _optional(subject.component),
-            _text(payload),
-        )
-    )
-    return hashlib.sha256(framing).hexdigest()
+    return hash_fields(
+        seq,
+        prev,
+        recorded_at.encode("utf-8"),
+        actor.encode("utf-8"),
+        kind.encode("utf-8"),
+        _utf8(subject.artifact),
+        _utf8(subject.repo),
+        _utf8(subject.vulnerability),
+        _utf8(subject.component),
+        payload.encode("utf-8"),
+    ).hex()
 
 
 def prepare(item: EntryInput, where: str) -> PreparedEntry:

@@ -129,7 +129,9 @@ def generate_key_file(path: Path) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise UsageError(f"{path.parent}: cannot create the key directory: {exc.strerror}") from None
+        raise UsageError(
+            f"{path.parent}: cannot create the key directory: {exc.strerror}"
+        ) from None
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, KEY_MODE)
@@ -137,7 +139,7 @@ def generate_key_file(path: Path) -> None:
             handle.write(pem)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(tmp, KEY_MODE)  # exactly 0600, whatever the umask
+        tmp.chmod(KEY_MODE)  # exactly 0600, whatever the umask
         with contextlib.suppress(FileExistsError):  # another process won the race: keep its key
             os.link(tmp, path)
     except OSError as exc:

@@ -195,7 +195,7 @@ KINDS: Final[dict[str, KindSpec]] = {
         ),
         KindSpec(
             EVENT_LOGGED,
-            "A policy's `log` action, or a note recorded by a person.",
+            "A policy's `log` action recorded a message.",
             (
                 _req("entry", "the text to record"),
                 _opt("trigger", "the trigger whose log action wrote it"),

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from runink.errors import RuninkError, UsageError
+from runink.errors import ExitCode, RuninkError, UsageError
 from runink.ledger import store
 from runink.ledger.checkpoint import Checkpoint, sign_checkpoint
 from runink.ledger.entry import (
@@ -37,13 +37,48 @@ from runink.ledger.keys import (
 from runink.ledger.merkle import Frontier, leaf_hash
 from runink.ledger.settings import LedgerSettings, load_ledger_settings
 from runink.store.db import utcnow
-from runink.errors import ExitCode
 
 
 class LedgerIntegrityError(RuninkError):
     """The stored ledger is not in a state Runink wrote (exit 1): verify it before going on."""
 
     exit_code = ExitCode.BLOCKED
+
+
+def load_key(settings: LedgerSettings, *, create: bool = True) -> SigningKey:
+    """The signing key. A missing default key is generated when ``create``; a missing
+    configured key is always an error (never silently replaced)."""
+    path = settings.key_path
+    if not path.exists():
+        if settings.key_configured:
+            raise UsageError(
+                f"{path}: the configured ledger key does not exist "
+                "(RUNINK_LEDGER_KEY or the config file's ledger.key)"
+            )
+        if not create:
+            raise UsageError(f"{path}: no ledger signing key yet")
+        generate_key_file(path)
+    return load_signing_key(path)
+
+
+def public_key_if_present(settings: LedgerSettings) -> PublicKey | None:
+    """The signing key's public half, or None when there is no key file (never creates one)."""
+    return load_key(settings, create=False).public if settings.key_path.exists() else None
+
+
+def trusted_keys(settings: LedgerSettings, pinned: Sequence[Path] = ()) -> dict[str, PublicKey]:
+    """Keys whose checkpoints verify: the ``pinned`` public key files alone when given;
+    otherwise the signing key's public half (when the key exists) and ``trusted_keys``."""
+    if pinned:
+        keys = [load_public_key_file(path) for path in pinned]
+    else:
+        keys = []
+        if settings.key_path.exists():
+            keys.append(load_key(settings, create=False).public)
+        elif settings.key_configured:
+            load_key(settings, create=False)  # raises: the configured key is missing
+        keys.extend(load_public_key_file(path) for path in settings.trusted_keys)
+    return {key.key_id: key for key in keys}
 
 
 class Ledger:
@@ -59,32 +94,11 @@ class Ledger:
     def signing_key(self, *, create: bool = True) -> SigningKey:
         """The private key; generated at the default path on first use when ``create``."""
         if self._key is None:
-            path = self.settings.key_path
-            if not path.exists():
-                if self.settings.key_configured:
-                    raise UsageError(
-                        f"{path}: the configured ledger key does not exist "
-                        "(RUNINK_LEDGER_KEY or the config file's ledger.key)"
-                    )
-                if not create:
-                    raise UsageError(f"{path}: no ledger signing key yet")
-                generate_key_file(path)
-            self._key = load_signing_key(path)
+            self._key = load_key(self.settings, create=create)
         return self._key
 
     def trusted_keys(self, pinned: Sequence[Path] = ()) -> dict[str, PublicKey]:
-        """Keys whose checkpoints verify: ``pinned`` files alone when given, otherwise the
-        signing key's public half (if the key exists) and the configured ``trusted_keys``."""
-        keys: list[PublicKey] = []
-        if pinned:
-            keys = [load_public_key_file(path) for path in pinned]
-        else:
-            if self.settings.key_path.exists():
-                keys.append(self.signing_key(create=False).public)
-            elif self.settings.key_configured:
-                self.signing_key(create=False)  # raises: the configured key is missing
-            keys.extend(load_public_key_file(path) for path in self.settings.trusted_keys)
-        return {key.key_id: key for key in keys}
+        return trusted_keys(self.settings, pinned)
 
     # -- writing ------------------------------------------------------------------------
 

@@ -65,7 +65,9 @@ class Frontier:
     @classmethod
     def from_hex(cls, size: int, peaks: Sequence[str]) -> Frontier:
         if len(peaks) != size.bit_count():
-            raise ValueError(f"a tree of {size} leaves has {size.bit_count()} peaks, not {len(peaks)}")
+            raise ValueError(
+                f"a tree of {size} leaves has {size.bit_count()} peaks, not {len(peaks)}"
+            )
         return cls(size, [bytes.fromhex(p) for p in peaks])
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Final
@@ -30,7 +30,9 @@ from runink.ledger.merkle import Frontier
 from runink.store.tables import ledger_checkpoints, ledger_entries, ledger_keys
 
 #: pg_advisory_xact_lock key: the first 8 bytes of SHA-256("runink.ledger"), as a signed int.
-PG_LOCK_KEY: Final = int.from_bytes(hashlib.sha256(b"runink.ledger").digest()[:8], "big", signed=True)
+PG_LOCK_KEY: Final = int.from_bytes(
+    hashlib.sha256(b"runink.ledger").digest()[:8], "big", signed=True
+)
 
 ENTRY_COLUMNS: Final = (
     ledger_entries.c.seq,
@@ -242,18 +244,56 @@ def select_entries(conn: Connection, where: EntryFilter) -> list[Entry]:
     return entries
 
 
-def iter_entry_rows(conn: Connection, batch: int = 5000) -> Iterator[tuple[Any, ...]]:
-    """Every entry row in ``seq`` order, streamed in pages by key (constant memory)."""
-    after: int | None = None
-    while True:
-        query = sa.select(*ENTRY_COLUMNS).order_by(ledger_entries.c.seq).limit(batch)
-        if after is not None:
-            query = query.where(ledger_entries.c.seq > after)
-        rows = conn.execute(query).all()
-        if not rows:
-            return
-        yield from rows  # type: ignore[misc]
-        after = rows[-1][0]
+def _utf8_column(conn: Connection, column: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
+    """The column's text as UTF-8 bytes, converted by the database (no decode/encode here)."""
+    if conn.dialect.name == "postgresql":
+        return sa.type_coerce(sa.func.convert_to(column, "UTF8"), sa.LargeBinary)
+    return sa.cast(column, sa.LargeBinary)
+
+
+def iter_hash_inputs(conn: Connection, batch: int = 2000) -> Generator[tuple[Any, ...]]:
+    """The verifier's rows, in ``seq`` order: seq, the eight hashed text fields as UTF-8 bytes
+    (recorded_at, actor, kind, artifact, repo, vulnerability, component, payload), then the
+    hex prev_hash and entry_hash. Streamed, so memory stays flat on any ledger size."""
+    c = ledger_entries.c
+    columns = [
+        c.seq,
+        *(
+            _utf8_column(conn, column)
+            for column in (
+                c.recorded_at,
+                c.actor,
+                c.kind,
+                c.artifact,
+                c.repo,
+                c.vulnerability,
+                c.component,
+                c.payload,
+            )
+        ),
+        c.prev_hash,
+        c.entry_hash,
+    ]
+    query = sa.select(*columns).order_by(c.seq)
+    if conn.dialect.name == "sqlite":
+        # The verifier's hot path: at the driver level, rows come as plain tuples (SQLAlchemy's
+        # Row objects cost more than the hashing). Same connection, same snapshot.
+        dbapi = conn.connection.dbapi_connection
+        assert dbapi is not None
+        cursor = dbapi.cursor()
+        try:
+            cursor.execute(str(query.compile(dialect=conn.dialect)))
+            while rows := cursor.fetchmany(batch):
+                yield from rows
+        finally:
+            cursor.close()
+    else:  # a server-side cursor: constant memory on any ledger size
+        result = conn.execution_options(stream_results=True, yield_per=batch).execute(query)
+        try:
+            for row in result:
+                yield tuple(row)
+        finally:
+            result.close()
 
 
 def all_entry_hashes(conn: Connection, up_to: int | None = None) -> list[tuple[int, str, str]]:

@@ -11,18 +11,21 @@ truncated, or its tail is signed by nobody).
 from __future__ import annotations
 
 import enum
+import struct
 import time
 from collections.abc import Mapping, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
+from hashlib import sha256
 from typing import Any
 
 from sqlalchemy.engine import Connection
 
 from runink.ledger import store
 from runink.ledger.checkpoint import Checkpoint
-from runink.ledger.entry import ZERO_HASH, Subject, entry_hash
+from runink.ledger.entry import ZERO_HASH, hash_fields
 from runink.ledger.keys import PublicKey
-from runink.ledger.merkle import Frontier, leaf_hash
+from runink.ledger.merkle import Frontier
 
 
 class ProblemKind(enum.StrEnum):
@@ -112,9 +115,10 @@ def verify_ledger(
     checkpoints = store.all_checkpoints(conn)
     walk = _Walk()
     checks: dict[int, list[Checkpoint | Anchor]] = {}
-    for item in (*checkpoints, *anchors):
-        size = item.tree_size if isinstance(item, Checkpoint) else item.checkpoint.tree_size
-        checks.setdefault(size, []).append(item)
+    for checkpoint in checkpoints:
+        checks.setdefault(checkpoint.tree_size, []).append(checkpoint)
+    for anchor in anchors:
+        checks.setdefault(anchor.checkpoint.tree_size, []).append(anchor)
 
     def report(count: int, problem: Problem | None) -> VerifyReport:
         verified = walk.frontier.size
@@ -131,31 +135,44 @@ def verify_ledger(
         )
 
     expected = 1
-    for row in store.iter_entry_rows(conn):
-        seq, prev_hash, stored_hash = row[0], row[9], row[10]
-        try:
-            computed: str | None = entry_hash(
-                seq=seq,
-                prev_hash=prev_hash,
-                recorded_at=row[1],
-                actor=row[2],
-                kind=row[3],
-                subject=Subject(row[4], row[5], row[6], row[7]),
-                payload=row[8],
-            )
-        except (ValueError, TypeError, AttributeError, OverflowError):
-            computed = None
-        if seq != expected or prev_hash != walk.prev or computed != stored_hash:
-            problem = _diagnose(conn, expected, walk.prev, seq, prev_hash, stored_hash, computed)
-            return report(_count(conn), problem)
-        walk.frontier.append_leaf(leaf_hash(bytes.fromhex(stored_hash)))
-        walk.prev = stored_hash
-        expected += 1
-        pending = checks.get(seq)
-        if pending:
-            problem = _check_at(walk, pending, trusted)
-            if problem is not None:
-                return report(_count(conn), problem)
+    prev_hex = ZERO_HASH
+    prev = bytes(32)
+    append_leaf = walk.frontier.append_leaf
+    bad: tuple[Any, ...] | None = None  # the first row that does not verify
+    problem: Problem | None = None
+    with closing(store.iter_hash_inputs(conn)) as rows:
+        for row in rows:
+            seq, stored_hex = row[0], row[10]
+            try:
+                digest: bytes | None = hash_fields(seq, prev, *row[1:9])
+                stored = bytes.fromhex(stored_hex)
+            except (ValueError, TypeError, struct.error):
+                digest, stored = None, b""
+            if seq != expected or row[9] != prev_hex or digest != stored:
+                bad = row
+                break
+            append_leaf(sha256(b"\x00" + stored).digest())  # leaf_hash(), inlined: hot loop
+            prev, prev_hex = stored, stored_hex
+            expected += 1
+            pending = checks.get(seq)
+            if pending:
+                problem = _check_at(walk, pending, trusted)
+                if problem is not None:
+                    break
+    walk.prev = prev_hex
+    if bad is not None:
+        computed = _recompute(bad[0], bad)
+        problem = _diagnose(
+            conn,
+            expected,
+            prev_hex,
+            bad[0],
+            bad[9],
+            bad[10],
+            computed.hex() if computed is not None else None,
+        )
+    if problem is not None:
+        return report(_count(conn), problem)
     size = expected - 1
     beyond = sorted(s for s in checks if s > size)
     if beyond:
@@ -183,6 +200,14 @@ def verify_ledger(
             ),
         )
     return report(size, None)
+
+
+def _recompute(seq: int, row: tuple[Any, ...]) -> bytes | None:
+    """The entry's hash from its own stored prev_hash (to tell an edit from a broken link)."""
+    try:
+        return hash_fields(seq, bytes.fromhex(row[9]), *row[1:9])
+    except (ValueError, TypeError, struct.error):
+        return None
 
 
 def _count(conn: Connection) -> int:
@@ -266,6 +291,14 @@ def _diagnose(
     index = expected - 1  # rows[index] is this entry: every earlier seq was present
     position = {h: i for i, (_, _, h) in enumerate(rows)}
     following = rows[index + 1] if index + 1 < len(rows) else None
+    j = position.get(prev_hash) if prev_hash != good_prev else None
+    if j is not None and j > index:
+        return Problem(
+            ProblemKind.REORDERED,
+            f"entry {seq} is out of order: it was recorded after the entry now stored "
+            f"as {rows[j][0]}",
+            seq=seq,
+        )
     if following is not None and following[1] == good_prev:
         before = f"entry {seq - 1}" if seq > 1 else "the start of the ledger"
         return Problem(
@@ -274,20 +307,16 @@ def _diagnose(
             seq=seq,
         )
     if prev_hash != good_prev:
-        j = position.get(prev_hash)
-        if j is not None and j > index:
-            return Problem(
-                ProblemKind.REORDERED,
-                f"entry {seq} is out of order: it was recorded after the entry now stored "
-                f"as {rows[j][0]}",
-                seq=seq,
-            )
         if j is not None and j < index - 1:
             first = rows[j + 1][0]
+            what = (
+                f"entry {first} was inserted: the entry after it"
+                if first == seq - 1
+                else f"entries {first}..{seq - 1} were inserted: the entry after them"
+            )
             return Problem(
                 ProblemKind.INSERTED,
-                f"entries {first}..{seq - 1} were inserted: entry {seq} (renumbered) links "
-                f"straight to entry {rows[j][0]}",
+                f"{what} (renumbered to {seq}) links straight to entry {rows[j][0]}",
                 seq=first,
             )
         if j is None and computed == stored_hash:
@@ -299,7 +328,7 @@ def _diagnose(
                 )
             return Problem(
                 ProblemKind.EDITED,
-                f"entry {seq - 1} was edited and its hash recomputed: entry {seq} still links "
+                f"entry {seq - 1} was changed and its hash recomputed: entry {seq} still links "
                 "to its original hash",
                 seq=seq - 1,
             )
@@ -312,6 +341,7 @@ def _diagnose(
             )
     return Problem(
         ProblemKind.EDITED,
-        f"entry {seq} was edited: its content no longer matches its hash",
+        f"the content of entry {seq} no longer matches its hash (it was changed after it "
+        "was recorded)",
         seq=seq,
     )

@@ -22,10 +22,11 @@ from typing import Any
 import httpx
 
 from runink import __version__
+from runink.notify._tls import client_context
 from runink.notify.base import DeliveryResult, SendOptions
 from runink.notify.settings import ChannelSettings
 
-log = logging.getLogger("runink.notify")
+log = logging.getLogger(__name__)
 
 _EXCERPT = 300
 
@@ -67,7 +68,7 @@ def post_json(
                 log.info("%s: delivered (%s)", channel.name, outcome.status)
                 return _result(channel, attempts, outcome)
             if not outcome.retry or attempts > retry.retries:
-                log.warning(
+                log.info(
                     "%s: failed after %d attempt(s): %s", channel.name, attempts, outcome.error
                 )
                 return _result(channel, attempts, outcome)
@@ -98,10 +99,7 @@ def _client(channel: ChannelSettings, options: SendOptions) -> Iterator[httpx.Cl
     if options.client is not None and channel.ca_file is None:
         yield options.client
         return
-    verify: ssl.SSLContext | bool = True
-    if channel.ca_file is not None:
-        verify = ssl.create_default_context(cafile=str(channel.ca_file))
-    with httpx.Client(verify=verify, follow_redirects=False) as client:
+    with httpx.Client(verify=client_context(channel.ca_file), follow_redirects=False) as client:
         yield client
 
 
@@ -113,6 +111,9 @@ def _attempt(
     except httpx.TimeoutException:
         return _Outcome(False, retry=True, error=f"timed out after {channel.timeout:g}s")
     except (httpx.NetworkError, httpx.RemoteProtocolError, httpx.ProxyError) as exc:
+        tls = _tls_problem(exc)
+        if tls is not None:  # the same certificate will fail again: do not retry
+            return _Outcome(False, error=f"TLS failed: {tls}")
         return _Outcome(False, retry=True, error=f"connection failed: {_describe(exc)}")
     except httpx.HTTPError as exc:
         return _Outcome(False, error=f"request failed: {_describe(exc)}")
@@ -157,6 +158,20 @@ def _retry_after(response: httpx.Response) -> float | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=dt.UTC)
     return max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds())
+
+
+def _tls_problem(exc: BaseException) -> str | None:
+    """The certificate/handshake error behind an httpx error, if that is what it is."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ssl.SSLCertVerificationError):
+            return f"certificate not trusted: {seen.verify_message}"
+        if isinstance(seen, ssl.SSLError):
+            return str(seen.reason or seen)
+        seen = seen.__cause__ or seen.__context__
+    if "CERTIFICATE_VERIFY_FAILED" in str(exc):
+        return f"certificate not trusted: {exc}"
+    return None
 
 
 def _excerpt(response: httpx.Response) -> str:

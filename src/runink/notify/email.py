@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
 
+from runink.notify._tls import client_context
 from runink.notify.base import EMAIL_KIND, DeliveryResult, SendOptions
 from runink.notify.message import AlertFacts, batch_key, email_content
 from runink.notify.settings import SmtpSecurity, SmtpSettings, is_email_address
@@ -102,7 +103,7 @@ def send_email(
             return result(True, attempts, None, outcome.status)
         error = f"{smtp.describe()}: {outcome.error}"
         if not outcome.transient or attempts > smtp.retry.retries:
-            log.warning("email to %s failed after %d attempt(s): %s", shown, attempts, error)
+            log.info("email to %s failed after %d attempt(s): %s", shown, attempts, error)
             return result(False, attempts, error, outcome.status)
         delay = smtp.retry.delay(attempts, options.jitter())
         log.info(
@@ -120,19 +121,20 @@ class _Outcome:
 
 
 def _attempt(smtp: SmtpSettings, message: EmailMessage, recipients: Sequence[str]) -> _Outcome:
-    context = ssl.create_default_context(cafile=str(smtp.ca_file) if smtp.ca_file else None)
     client: smtplib.SMTP | None = None
     sent = False
     try:
         if smtp.security is SmtpSecurity.TLS:
-            client = smtplib.SMTP_SSL(smtp.host, smtp.port, timeout=smtp.timeout, context=context)
+            client = smtplib.SMTP_SSL(
+                smtp.host, smtp.port, timeout=smtp.timeout, context=client_context(smtp.ca_file)
+            )
         else:
             client = smtplib.SMTP(smtp.host, smtp.port, timeout=smtp.timeout)
         client.ehlo()
         if smtp.security is SmtpSecurity.STARTTLS:
             if not client.has_extn("starttls"):
                 return _Outcome(False, error="the server does not offer STARTTLS")
-            client.starttls(context=context)
+            client.starttls(context=client_context(smtp.ca_file))
             client.ehlo()
         if smtp.username is not None:
             client.login(smtp.username, smtp.password or "")
@@ -172,6 +174,9 @@ def _attempt(smtp: SmtpSettings, message: EmailMessage, recipients: Sequence[str
             status=exc.smtp_code,
         )
     except smtplib.SMTPServerDisconnected as exc:
+        # smtplib turns a read timeout into "Connection unexpectedly closed: timed out".
+        if isinstance(exc.__context__, TimeoutError):
+            return _Outcome(False, transient=True, error=f"timed out after {smtp.timeout:g}s")
         return _Outcome(False, transient=True, error=f"the server closed the connection ({exc})")
     except smtplib.SMTPNotSupportedError as exc:
         return _Outcome(False, error=f"not supported by the server: {exc}")
@@ -181,6 +186,8 @@ def _attempt(smtp: SmtpSettings, message: EmailMessage, recipients: Sequence[str
         return _Outcome(False, error=f"TLS certificate not trusted: {exc.verify_message}")
     except ssl.SSLError as exc:
         return _Outcome(False, error=f"TLS failed: {exc.reason or exc}")
+    except UnicodeEncodeError:
+        return _Outcome(False, error="the SMTP username and password must be ASCII")
     except TimeoutError:
         return _Outcome(False, transient=True, error=f"timed out after {smtp.timeout:g}s")
     except OSError as exc:

@@ -310,16 +310,13 @@ def email_content(alerts: Sequence[AlertFacts]) -> EmailContent:
     """One e-mail for one or several findings."""
     ordered = _require(alerts)
     narratives = [narrate(a) for a in ordered]
-    subject = _truncate(f"{SUBJECT_PREFIX} {_batch_headline(ordered)}", 200)
+    # ASCII separators: Python's header folding adds a stray space around encoded words.
+    headline = _batch_headline(ordered).replace(" — ", " - ")
+    subject = _truncate(f"{SUBJECT_PREFIX} {headline}", 200)
+    text = _batch_text(ordered, narratives) + _SIGNATURE
     if len(ordered) == 1:
-        text = narratives[0].text() + _SIGNATURE
         body_html = narratives[0].html()
     else:
-        lines = [_batch_intro(ordered), "", "Summary"]
-        lines.extend(f"  {i}. {_summary_line(a)}" for i, a in enumerate(ordered, 1))
-        for i, narrative in enumerate(narratives, 1):
-            lines.extend(["", f"——— {i} of {len(ordered)} ———", "", narrative.text().rstrip()])
-        text = "\n".join(lines) + "\n" + _SIGNATURE
         rows = "".join(f"<li>{html.escape(_summary_line(a))}</li>" for a in ordered)
         body_html = "\n".join(
             [
@@ -338,9 +335,20 @@ def email_content(alerts: Sequence[AlertFacts]) -> EmailContent:
     return EmailContent(subject=subject, text=text, html=page)
 
 
-def alert_dict(facts: AlertFacts) -> dict[str, Any]:
+def _batch_text(ordered: Sequence[AlertFacts], narratives: Sequence[Narrative]) -> str:
+    """The plain-text message: one narrative, or a summary followed by each narrative."""
+    if len(ordered) == 1:
+        return narratives[0].text()
+    lines = [_batch_intro(ordered), "", "Summary"]
+    lines.extend(f"  {i}. {_summary_line(a)}" for i, a in enumerate(ordered, 1))
+    for i, narrative in enumerate(narratives, 1):
+        lines.extend(["", f"——— {i} of {len(ordered)} ———", "", narrative.text().rstrip()])
+    return "\n".join(lines) + "\n"
+
+
+def alert_dict(facts: AlertFacts, narrative: Narrative | None = None) -> dict[str, Any]:
     """One finding as the ``alerts[]`` item of the JSON payloads (see the JSON Schemas)."""
-    narrative = narrate(facts)
+    narrative = narrative or narrate(facts)
     band = facts.severity_band
     return {
         "vulnerability": {
@@ -395,17 +403,18 @@ def webhook_payload(
 ) -> dict[str, Any]:
     """The generic JSON webhook body (schema ``runink.alert/v1``)."""
     ordered = _require(alerts)
+    narratives = [narrate(a) for a in ordered]
     return {
         "schema": ALERT_SCHEMA,
         "id": batch_key(ordered, channel=channel),
         "generated_at": _timestamp(now),
         "channel": channel,
         "title": _batch_headline(ordered),
-        "text": email_content(ordered).text,
+        "text": _batch_text(ordered, narratives),
         "count": len(ordered),
         "deploy_blocked": any(a.deploy_blocked for a in ordered),
         "highest_severity": _highest_severity(ordered),
-        "alerts": [alert_dict(a) for a in ordered],
+        "alerts": [alert_dict(a, n) for a, n in zip(ordered, narratives, strict=True)],
     }
 
 
@@ -436,8 +445,8 @@ def slack_payload(alerts: Sequence[AlertFacts]) -> dict[str, Any]:
             "elements": [{"type": "mrkdwn", "text": _slack_escape(_FOOTER_TEXT.strip())}],
         }
     )
-    fallback = headline if len(ordered) > 1 else narrate(ordered[0]).text()
-    return {"text": _truncate(fallback, SLACK_SECTION_LIMIT), "blocks": blocks}
+    # With blocks present, Slack shows ``text`` only in notifications: keep it to the headline.
+    return {"text": _truncate(headline, SLACK_SECTION_LIMIT), "blocks": blocks}
 
 
 def ticket_payload(
@@ -450,15 +459,16 @@ def ticket_payload(
     """An issue-tracker body (schema ``runink.ticket/v1``): title, Markdown body, labels and
     assignee (the first owner from owner routing; ``assignees`` lists them all)."""
     ordered = _require(alerts)
+    narratives = [narrate(a) for a in ordered]
     owners = list(dict.fromkeys(o for a in ordered for o in a.owners))
     if len(ordered) == 1:
-        body = narrate(ordered[0]).markdown(level=3)
+        body = narratives[0].markdown(level=3)
     else:
         parts = [_md_escape(_batch_intro(ordered)), "", "### Summary", ""]
         parts.extend(f"{i}. {_md_escape(_summary_line(a))}" for i, a in enumerate(ordered, 1))
-        for i, facts in enumerate(ordered, 1):
+        for i, (facts, narrative) in enumerate(zip(ordered, narratives, strict=True), 1):
             parts.extend(["", "---", "", f"## {i}. {_md_escape(facts.vulnerability_id)}", ""])
-            parts.append(narrate(facts).markdown(level=3).rstrip())
+            parts.append(narrative.markdown(level=3).rstrip())
         body = "\n".join(parts) + "\n"
     body += f"\n---\n_{_FOOTER_TEXT.strip()}_\n"
     return {
@@ -472,7 +482,7 @@ def ticket_payload(
         "assignees": owners,
         "highest_severity": _highest_severity(ordered),
         "deploy_blocked": any(a.deploy_blocked for a in ordered),
-        "alerts": [alert_dict(a) for a in ordered],
+        "alerts": [alert_dict(a, n) for a, n in zip(ordered, narratives, strict=True)],
     }
 
 

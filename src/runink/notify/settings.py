@@ -39,10 +39,12 @@ __all__ = [
     "NotifySettings",
     "SmtpSecurity",
     "SmtpSettings",
+    "SmtpUrl",
     "is_email_address",
     "load_notify_settings",
     "parse_notify_settings",
     "parse_smtp_url",
+    "split_address",
 ]
 
 ENV_SMTP_URL = "RUNINK_SMTP_URL"
@@ -188,7 +190,7 @@ def parse_notify_settings(
     return NotifySettings(smtp=smtp, channels=channels, source=source)
 
 
-def parse_smtp_url(url: str, *, where: str = ENV_SMTP_URL) -> _SmtpUrl:
+def parse_smtp_url(url: str, *, where: str = ENV_SMTP_URL) -> SmtpUrl:
     """Parse ``smtp://user:pass@host:port?starttls=true`` or ``smtps://…``.
 
     ``where`` names the URL's origin in error messages (the variable or the config field).
@@ -234,7 +236,7 @@ def parse_smtp_url(url: str, *, where: str = ENV_SMTP_URL) -> _SmtpUrl:
     password = unquote(parts.password) if parts.password is not None else None
     if password is not None and not username:
         raise fail("a password is given without a user name")
-    return _SmtpUrl(
+    return SmtpUrl(
         host=host,
         port=port or _DEFAULT_PORTS[security],
         security=security,
@@ -246,7 +248,9 @@ def parse_smtp_url(url: str, *, where: str = ENV_SMTP_URL) -> _SmtpUrl:
 
 
 @dataclass(frozen=True, slots=True)
-class _SmtpUrl:
+class SmtpUrl:
+    """What an SMTP URL says (``None`` where it says nothing)."""
+
     host: str
     port: int
     security: SmtpSecurity
@@ -358,7 +362,9 @@ def _parse_smtp(ctx: _Context, raw: object) -> SmtpSettings | None:
 
     username = server.username
     password = server.password
-    if "username" in section or "password" in section:
+    # RUNINK_SMTP_URL replaces the file's server *and* credentials: never send the file's
+    # password to a server the file did not name.
+    if not env_url and ("username" in section or "password" in section):
         if username is not None:
             raise ctx.error("smtp.username", "the credentials are already in the SMTP URL")
         if "username" in section:
@@ -367,6 +373,13 @@ def _parse_smtp(ctx: _Context, raw: object) -> SmtpSettings | None:
             password = ctx.string("smtp.password", section["password"])
         if password is not None and username is None:
             raise ctx.error("smtp.password", "a password is given without smtp.username")
+
+    for label, value in (("username", username), ("password", password)):
+        if value is not None and not value.isascii():
+            where = server_where if server.username else f"{ctx.source}: smtp.{label}"
+            raise UsageError(
+                f"{where}: the SMTP {label} must be ASCII (smtplib sends credentials as ASCII)"
+            )
 
     if (
         password is not None
@@ -430,7 +443,7 @@ def _parse_smtp(ctx: _Context, raw: object) -> SmtpSettings | None:
     )
 
 
-def _smtp_from_fields(ctx: _Context, section: Mapping[str, Any]) -> _SmtpUrl:
+def _smtp_from_fields(ctx: _Context, section: Mapping[str, Any]) -> SmtpUrl:
     host = ctx.string("smtp.host", section["host"])
     if any(c in host for c in "/@?# "):
         raise ctx.error("smtp.host", f"expected a host name or address, got {host!r}")
@@ -448,7 +461,7 @@ def _smtp_from_fields(ctx: _Context, section: Mapping[str, Any]) -> _SmtpUrl:
         if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 65536:
             raise ctx.error("smtp.port", f"expected a port number 1-65535, got {_describe(value)}")
         port = value
-    return _SmtpUrl(
+    return SmtpUrl(
         host=host.strip("[]"),
         port=port,
         security=security,

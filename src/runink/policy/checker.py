@@ -20,6 +20,7 @@ from typing import Final
 
 from runink.policy import nodes
 from runink.policy.fields import FieldSpec, FieldType, resolve, suggest
+from runink.policy.patterns import glob_problem
 from runink.policy.source import ExprProblem
 from runink.scoring.severity import Severity
 
@@ -408,7 +409,7 @@ class _Checker:
                 )
                 return None
         else:
-            problem = _glob_problem(text)
+            problem = glob_problem(text)
             if problem is not None:
                 offset, message = problem
                 self.fail(value.start + 1 + offset, f"invalid glob {value.text}: {message}")
@@ -492,32 +493,6 @@ class _Checker:
 
 
 _INVALID: Final = object()
-
-
-def _glob_problem(pattern: str) -> tuple[int, str] | None:
-    """(offset, message) for a glob that cannot be meant as written, else None.
-
-    ``fnmatch`` would read an unclosed ``[`` as a literal bracket; in a policy that is almost
-    always a typo, so it is an error (match a literal ``[`` with ``[[]``).
-    """
-    if not pattern:
-        return (0, "the pattern is empty")
-    n = len(pattern)
-    i = 0
-    while i < n:
-        if pattern[i] == "[":
-            j = i + 1
-            if j < n and pattern[j] == "!":
-                j += 1
-            if j < n and pattern[j] == "]":
-                j += 1  # a ']' first in the class is a member
-            close = pattern.find("]", j)
-            if close < 0:
-                return (i, "'[' opens a character class that is never closed")
-            i = close + 1
-        else:
-            i += 1
-    return None
 
 
 def check_expression(node: nodes.Expr, text: str) -> tuple[Checked | None, list[ExprProblem]]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Final
 
 from runink.errors import VersionError
@@ -52,35 +52,54 @@ class CompiledExpression:
     source: str
     predicate: Predicate
     fields: tuple[FieldSpec, ...]
+    _readers: tuple[tuple[str, Getter, Callable[[Any], JsonValue]], ...] = field(
+        default=(), repr=False, compare=False
+    )
 
     def __call__(self, ctx: EvaluationContext) -> bool:
         return self.predicate(ctx)
 
     def values(self, ctx: EvaluationContext) -> dict[str, JsonValue]:
         """The value of every field the expression reads, for the audit record."""
-        return {spec.name: display_value(spec, spec.getter(ctx)) for spec in self.fields}
+        return {name: show(get(ctx)) for name, get, show in self._readers}
 
 
-def display_value(spec: FieldSpec, raw: object) -> JsonValue:
-    """A getter's value as plain JSON: severity names, version text, ISO dates, lists."""
-    if raw is None:
-        return None
-    if spec.type is FieldType.SEVERITY:
-        return _SEVERITY_BY_RANK.get(raw)  # type: ignore[call-overload]
-    if spec.type is FieldType.VERSION:
-        return str(raw[1])  # type: ignore[index]
+def _show_plain(raw: Any) -> JsonValue:
+    if raw is None or isinstance(raw, str | int | float | bool):
+        return raw
     if isinstance(raw, dt.date):
         return raw.isoformat()
     if isinstance(raw, tuple):
         return [str(x) for x in raw]
-    if isinstance(raw, str | int | float | bool):
-        return raw
     return str(raw)
+
+
+def _show_severity(raw: Any) -> JsonValue:
+    return None if raw is None else _SEVERITY_BY_RANK.get(raw)
+
+
+def _show_version(raw: Any) -> JsonValue:
+    return None if raw is None else str(raw[1])
+
+
+def display_value(spec: FieldSpec, raw: object) -> JsonValue:
+    """A getter's value as plain JSON: severity names, version text, ISO dates, lists."""
+    return _shower(spec)(raw)
+
+
+def _shower(spec: FieldSpec) -> Callable[[Any], JsonValue]:
+    if spec.type is FieldType.SEVERITY:
+        return _show_severity
+    if spec.type is FieldType.VERSION:
+        return _show_version
+    return _show_plain
 
 
 def compile_checked(checked: Checked, source: str) -> CompiledExpression:
     """Compile a checked expression (see ``runink.policy.checker``)."""
-    return CompiledExpression(source, _compile(checked), referenced_fields(checked))
+    fields = referenced_fields(checked)
+    readers = tuple((spec.name, spec.getter, _shower(spec)) for spec in fields)
+    return CompiledExpression(source, _compile(checked), fields, readers)
 
 
 def _compile(node: Checked) -> Predicate:
@@ -115,8 +134,10 @@ def _all(parts: list[Predicate]) -> Predicate:
     if len(parts) == 3:
         a, b, d = parts
         return lambda c: a(c) and b(c) and d(c)
-    head, rest = parts[0], _all(parts[1:])
-    return lambda c: head(c) and rest(c)
+    # Halves keep the call depth logarithmic in the number of operands.
+    middle = len(parts) // 2
+    left, right = _all(parts[:middle]), _all(parts[middle:])
+    return lambda c: left(c) and right(c)
 
 
 def _any(parts: list[Predicate]) -> Predicate:
@@ -128,8 +149,9 @@ def _any(parts: list[Predicate]) -> Predicate:
     if len(parts) == 3:
         a, b, d = parts
         return lambda c: a(c) or b(c) or d(c)
-    head, rest = parts[0], _any(parts[1:])
-    return lambda c: head(c) or rest(c)
+    middle = len(parts) // 2
+    left, right = _any(parts[:middle]), _any(parts[middle:])
+    return lambda c: left(c) or right(c)
 
 
 def _test(node: Test) -> Predicate:

@@ -43,10 +43,17 @@ class VulnerabilityFacts:
     fix_available: bool | None = None
     cwe: tuple[str, ...] = ()
     summary: str = ""
+    #: ``severity.rank`` (0 none … 4 critical), precomputed so triggers compare integers.
+    severity_rank: int | None = field(init=False, repr=False, compare=False, default=None)
+    #: ``aliases`` lowercased, for case-insensitive matching of exception scopes.
+    folded_aliases: tuple[str, ...] = field(init=False, repr=False, compare=False, default=())
 
     def __post_init__(self) -> None:
         if self.id not in self.aliases:
             object.__setattr__(self, "aliases", (self.id, *self.aliases))
+        object.__setattr__(self, "folded_aliases", tuple(a.lower() for a in self.aliases))
+        if self.severity is not None:
+            object.__setattr__(self, "severity_rank", self.severity.rank)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +80,7 @@ class ArtifactFacts:
     environment: str | None = None
     team: str | None = None
     owners: tuple[str, ...] = ()
-    labels: Mapping[str, str] = field(default=_EMPTY_LABELS, hash=False)
+    labels: Mapping[str, str] = field(default_factory=lambda: _EMPTY_LABELS, hash=False)
     maintainer_email: str | None = None
     team_label: str | None = None
 

@@ -79,10 +79,6 @@ class FieldSpec:
     bounds: tuple[float, float] | None = None  # numbers only: the values the field can take
 
 
-def _severity(ctx: EvaluationContext) -> int | None:
-    return SEVERITY_RANK[ctx.vulnerability.severity]
-
-
 def _version(ctx: EvaluationContext) -> tuple[str, str]:
     package = ctx.package
     return (package.ecosystem, package.version)
@@ -105,7 +101,7 @@ _CVE: Final[tuple[tuple[str, FieldType, str, Getter, tuple[float, float] | None]
     ("id", FieldType.STRING, "canonical id: the CVE when there is one, else GHSA, …", _g("vulnerability.id"), None),
     ("aliases", FieldType.STRING_LIST, "every id of the vulnerability, including cve.id", _g("vulnerability.aliases"), None),
     ("score", FieldType.NUMBER, "CVSS base score, 0-10", _g("vulnerability.score"), (0.0, 10.0)),
-    ("severity", FieldType.SEVERITY, "none < low < medium < high < critical", _severity, None),
+    ("severity", FieldType.SEVERITY, "none < low < medium < high < critical", _g("vulnerability.severity_rank"), None),
     ("epss", FieldType.NUMBER, "EPSS probability of exploitation in 30 days, 0-1", _g("vulnerability.epss"), (0.0, 1.0)),
     ("epss_percentile", FieldType.NUMBER, "EPSS percentile, 0-1", _g("vulnerability.epss_percentile"), (0.0, 1.0)),
     ("kev", FieldType.BOOL, "listed in CISA's Known Exploited Vulnerabilities", _g("vulnerability.kev"), None),
@@ -206,4 +202,6 @@ def suggest(name: str) -> str | None:
     prefix, _, rest = lowered.partition(".")
     if rest.startswith("label") and prefix in ARTIFACT_PREFIXES:
         return f"{prefix}.{LABELS}.{rest.partition('.')[2] or 'KEY'}"
+    if prefix in (LABELS, "label") and rest:
+        return f"artifact.{LABELS}.{name.partition('.')[2]}"
     return None

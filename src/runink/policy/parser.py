@@ -18,7 +18,11 @@ from lark import Lark, Token, Tree, UnexpectedCharacters, UnexpectedInput, Unexp
 from runink.policy import nodes
 from runink.policy.source import ExprProblem
 
-__all__ = ["KEYWORDS", "ExpressionSyntaxError", "parse_expression"]
+__all__ = ["KEYWORDS", "MAX_DEPTH", "ExpressionSyntaxError", "parse_expression"]
+
+#: How deeply NOT and parentheses may nest (far beyond any real policy; it keeps the
+#: checker and compiler, which recurse, well inside Python's stack).
+MAX_DEPTH: Final = 100
 
 #: Reserved words (case-insensitive); they cannot be bare words.
 KEYWORDS: Final = frozenset(
@@ -178,9 +182,21 @@ def _span(item: Tree[Token] | Token) -> tuple[int, int]:
 class _Builder:
     def __init__(self, text: str) -> None:
         self.text = text
+        self.depth = 0
 
     def expr(self, tree: Tree[Token] | Token) -> nodes.Expr:
         assert isinstance(tree, Tree)
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                start = _span(tree)[0]
+                message = f"the expression is nested more than {MAX_DEPTH} levels deep"
+                raise ExpressionSyntaxError(ExprProblem(start, message))
+            return self._expr(tree)
+        finally:
+            self.depth -= 1
+
+    def _expr(self, tree: Tree[Token]) -> nodes.Expr:
         rule = str(tree.data)
         start, end = _span(tree)
         kids = tree.children

@@ -57,10 +57,19 @@ class ExprProblem:
 
 
 def raise_problems(problems: Iterable[Problem]) -> None:
-    """Raise one ``PolicyError`` carrying every problem (in file order), if there are any."""
+    """Raise one ``PolicyError`` carrying every problem, if there are any: files in the order
+    their first problem was found, and by line and column within a file."""
+    found = list(problems)
+    file_order: dict[str, int] = {}
+    for problem in found:
+        file_order.setdefault(problem.location.path, len(file_order))
     ordered = sorted(
-        problems,
-        key=lambda p: (p.location.path, p.location.line or 0, p.location.column or 0),
+        found,
+        key=lambda p: (
+            file_order[p.location.path],
+            p.location.line or 0,
+            p.location.column or 0,
+        ),
     )
     if not ordered:
         return

@@ -55,8 +55,7 @@ class Node:
     def key_location(self, key: str) -> Location:
         value = self.value
         if isinstance(value, CommentedMap):
-            line, col = value.lc.key(key)
-            return Location(self.location.path, line + 1, col + 1)
+            return self._at(value.lc.key(key))
         return self.location
 
     def child(self, key: str) -> Node | None:
@@ -66,11 +65,10 @@ class Node:
             return None
         location = self.location
         if isinstance(value, CommentedMap):
-            line, col = value.lc.value(key)
-            location = Location(self.location.path, line + 1, col + 1)
+            location = self._at(value.lc.value(key))
         return Node(value[key], location, self._child_path(key), self.raw)
 
-    def keys(self) -> list[str]:
+    def key_names(self) -> list[str]:
         return [str(k) for k in self.value] if isinstance(self.value, dict) else []
 
     def items(self) -> Iterator[Node]:
@@ -81,9 +79,16 @@ class Node:
         for index, item in enumerate(value):
             location = self.location
             if isinstance(value, CommentedSeq):
-                line, col = value.lc.item(index)
-                location = Location(self.location.path, line + 1, col + 1)
+                location = self._at(value.lc.item(index))
             yield Node(item, location, self._child_path(index), self.raw)
+
+    def _at(self, position: tuple[int, int] | None) -> Location:
+        """A 0-based (line, column) from ruamel as a Location; values built in memory (not
+        loaded from text) have none, and take their parent's location."""
+        if position is None:
+            return self.location
+        line, col = position
+        return Location(self.location.path, line + 1, col + 1)
 
     # --- scalars -----------------------------------------------------------------------------
 

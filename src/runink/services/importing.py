@@ -4,26 +4,39 @@ One import is one transaction: records are decoded and validated first (a bad re
 rejected with its file and field and never touches the database), then written in batches
 inside that transaction, so an interrupted import leaves the previous state intact. Records
 are upserted by id, keeping the newer ``modified``.
+
+``apply_records`` is the one code path for OSV records, whatever their source: ``db import``
+(files) and the OSV feed (``runink.feeds.osv``) both call it inside their transaction. It
+writes a change event (``runink.feeds.events``) for every advisory it adds, modifies or
+withdraws, in that same transaction.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import datetime as dt
 import gc
 import hashlib
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy.engine import Engine
+import orjson
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
 
 from runink.advisories.loader import FileProblem, RawRecord, Source, plan
-from runink.advisories.osv import RecordError, severity_inputs, validate
-from runink.model.advisory import AdvisoryScore
+from runink.advisories.osv import RecordError, decode_json, severity_inputs, validate
+from runink.feeds.changes import added_event, change_event
+from runink.feeds.events import NewEvent, write_events
+from runink.model.advisory import Advisory, AdvisoryScore
 from runink.scoring import best_score
 from runink.store import advisory_repo
-from runink.store.db import utcnow
+from runink.store.db import as_utc, utcnow
+from runink.store.tables import advisories
 
 BATCH = 2000
 
@@ -47,6 +60,8 @@ class ImportReport:
     withdrawn: int = 0  # of the valid records read, how many are withdrawn (stored, never match)
     rejected: list[Rejection] = field(default_factory=list)
     seconds: float = 0.0
+    events: int = 0  # change events written
+    newest_modified: dt.datetime | None = None  # of the records added or updated
 
     @property
     def records(self) -> int:
@@ -88,63 +103,168 @@ def import_sources(
     report = ImportReport()
     started = utcnow()
     t0 = time.perf_counter()
-    gc_was_enabled = gc.isenabled()
-    gc.disable()  # bulk decoding allocates many containers; the cyclic GC only slows it down
-    try:
-        with engine.begin() as conn:
-            known = advisory_repo.existing_versions(conn)
-            pending: dict[str, advisory_repo.PendingAdvisory] = {}
-
-            def flush() -> None:
-                replace = [i for i in pending if i in known]
-                advisory_repo.write_advisories(conn, list(pending.values()), replace, started)
-                for advisory_id, item in pending.items():
-                    known[advisory_id] = (item.advisory.modified, item.sha256)
-                pending.clear()
-
-            for source in sources:
-                for raw in source:
-                    if progress is not None:
-                        progress(1)
-                    if isinstance(raw, FileProblem):
-                        report.rejected.append(Rejection(raw.origin, "", raw.message))
-                        continue
-                    item = _prepare(raw, report)
-                    if item is None:
-                        continue
-                    adv = item.advisory
-                    if adv.withdrawn is not None:
-                        report.withdrawn += 1
-                    queued = pending.get(adv.id)
-                    if queued is not None:  # the same id twice in one import: keep the newer
-                        if adv.modified > queued.advisory.modified:
-                            pending[adv.id] = item
-                        report.unchanged += 1
-                        continue
-                    previous = known.get(adv.id)
-                    if previous is None:
-                        report.new += 1
-                    elif adv.modified > previous[0] or (
-                        # Same `modified`, different content: the feed did not bump the
-                        # timestamp (the Go repository stamps 0001-01-01); the incoming wins.
-                        adv.modified == previous[0] and item.sha256 != previous[1]
-                    ):
-                        report.updated += 1
-                    else:
-                        report.unchanged += 1
-                        continue
-                    pending[adv.id] = item
-                    if len(pending) >= BATCH:
-                        flush()
-            flush()
-            report.seconds = time.perf_counter() - t0
-            advisory_repo.record_import_run(
-                conn, started=started, finished=utcnow(), origin=origin, counts=report.counts()
-            )
-    finally:
-        if gc_was_enabled:
-            gc.enable()
+    with engine.begin() as conn:
+        apply_records(
+            conn,
+            (raw for source in sources for raw in source),
+            report,
+            now=started,
+            event_source="import",
+            progress=progress,
+        )
+        report.seconds = time.perf_counter() - t0
+        advisory_repo.record_import_run(
+            conn, started=started, finished=utcnow(), origin=origin, counts=report.counts()
+        )
     return report
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Bulk decoding allocates many containers; the cyclic GC only slows it down."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def apply_records(
+    conn: Connection,
+    records: Iterable[RawRecord | FileProblem],
+    report: ImportReport,
+    *,
+    now: dt.datetime,
+    event_source: str,
+    progress: ProgressFn | None = None,
+    only_ids: Sequence[str] | None = None,
+) -> None:
+    """Validate and upsert ``records`` inside the caller's transaction, with their events.
+
+    Counts go to ``report``. ``only_ids``, when the caller knows every id it will apply (an
+    incremental sync), limits the lookup of stored versions to those ids.
+    """
+    with _gc_paused():
+        _apply(conn, records, report, now, event_source, progress, only_ids)
+
+
+def _apply(
+    conn: Connection,
+    records: Iterable[RawRecord | FileProblem],
+    report: ImportReport,
+    now: dt.datetime,
+    event_source: str,
+    progress: ProgressFn | None,
+    only_ids: Sequence[str] | None,
+) -> None:
+    known = (
+        advisory_repo.existing_versions(conn)
+        if only_ids is None
+        else stored_versions(conn, only_ids)
+    )
+    pending: dict[str, advisory_repo.PendingAdvisory] = {}
+
+    def flush() -> None:
+        replace = [i for i in pending if i in known]
+        previous = _stored_records(conn, replace)
+        events: list[NewEvent] = []
+        for advisory_id, item in pending.items():
+            old = previous.get(advisory_id)
+            events.append(added_event(item.advisory) if old is None else _changed(old, item))
+            newest = report.newest_modified
+            if newest is None or item.advisory.modified > newest:
+                report.newest_modified = item.advisory.modified
+        advisory_repo.write_advisories(conn, list(pending.values()), replace, now)
+        report.events += write_events(conn, events, source=event_source, now=now)
+        for advisory_id, item in pending.items():
+            known[advisory_id] = (item.advisory.modified, item.sha256)
+        pending.clear()
+
+    for raw in records:
+        if progress is not None:
+            progress(1)
+        if isinstance(raw, FileProblem):
+            report.rejected.append(Rejection(raw.origin, "", raw.message))
+            continue
+        item = _prepare(raw, report)
+        if item is None:
+            continue
+        adv = item.advisory
+        if adv.withdrawn is not None:
+            report.withdrawn += 1
+        queued = pending.get(adv.id)
+        if queued is not None:  # the same id twice in one import: keep the newer
+            if adv.modified > queued.advisory.modified:
+                pending[adv.id] = item
+            report.unchanged += 1
+            continue
+        previous = known.get(adv.id)
+        if previous is None:
+            report.new += 1
+        elif adv.modified > previous[0] or (
+            # Same `modified`, different content: the feed did not bump the
+            # timestamp (the Go repository stamps 0001-01-01); the incoming wins.
+            adv.modified == previous[0] and item.sha256 != previous[1]
+        ):
+            report.updated += 1
+        else:
+            report.unchanged += 1
+            continue
+        pending[adv.id] = item
+        if len(pending) >= BATCH:
+            flush()
+    flush()
+
+
+_CHUNK = 500
+
+
+def stored_versions(conn: Connection, ids: Sequence[str]) -> dict[str, tuple[dt.datetime, str]]:
+    """id -> (modified, sha256 of the stored record) for those of ``ids`` that are stored."""
+    found: dict[str, tuple[dt.datetime, str]] = {}
+    unique = sorted(set(ids))
+    a = advisories
+    for i in range(0, len(unique), _CHUNK):
+        query = sa.select(a.c.id, a.c.modified, a.c.record_sha256).where(
+            a.c.id.in_(unique[i : i + _CHUNK])
+        )
+        for r in conn.execute(query):
+            found[r.id] = (as_utc(r.modified) or r.modified, r.record_sha256)
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class _Stored:
+    record: str
+    score: AdvisoryScore
+
+
+def _stored_records(conn: Connection, ids: Sequence[str]) -> dict[str, _Stored]:
+    """The stored JSON and best score of ``ids`` (read before they are replaced)."""
+    found: dict[str, _Stored] = {}
+    a = advisories
+    for i in range(0, len(ids), _CHUNK):
+        query = sa.select(
+            a.c.id, a.c.record, a.c.score, a.c.severity, a.c.score_version, a.c.vector
+        ).where(a.c.id.in_(list(ids[i : i + _CHUNK])))
+        for r in conn.execute(query):
+            found[r.id] = _Stored(
+                r.record, AdvisoryScore(r.score, r.severity, r.score_version, r.vector)
+            )
+    return found
+
+
+def _changed(old: _Stored, item: advisory_repo.PendingAdvisory) -> NewEvent:
+    new = item.advisory
+    old_record: dict[str, Any] = orjson.loads(old.record)
+    try:
+        old_advisory = validate(decode_json(old.record.encode()))
+    except RecordError:  # stored under older rules: compare what can be compared
+        old_advisory = Advisory(id=new.id, modified=new.modified, source=new.source)
+    old_advisory = dataclasses.replace(old_advisory, score=old.score)
+    return change_event(old_advisory, old_record, new, orjson.loads(item.record_json))
 
 
 def _prepare(raw: RawRecord, report: ImportReport) -> advisory_repo.PendingAdvisory | None:

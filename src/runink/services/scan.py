@@ -89,10 +89,24 @@ class ScanReport:
 
 
 def check_freshness(engine: Engine, max_age: dt.timedelta | None) -> dt.datetime | None:
-    """The time of the last import; raises ``AdvisoryDataError`` if missing or stale."""
+    """The time of the last import or OSV sync; raises ``AdvisoryDataError`` if there is no
+    data, if it is older than ``max_age``, or if a synced feed is older than its maximum age
+    (``feeds.<feed>.max_age``, default ``max_age``; see docs/feeds.md). ``max_age=None`` skips
+    both age checks."""
+    from runink.feeds import state as feed_state
+    from runink.feeds.settings import load_feed_settings
+
     with engine.connect() as conn:
         total = advisory_repo.count_advisories(conn)
         last = advisory_repo.last_import_time(conn)
+        synced = feed_state.newest_success(conn, "osv")  # a sync with no changes is fresh data
+        if synced is not None and (last is None or synced > last):
+            last = synced
+        stale = (
+            feed_state.stale_followed_feeds(conn, load_feed_settings(), max_age, utcnow())
+            if max_age is not None
+            else []
+        )
     if total == 0 or last is None:
         raise AdvisoryDataError(
             "the advisory database is empty: run `runink db import PATH` (or `runink db sync`)"
@@ -106,6 +120,8 @@ def check_freshness(engine: Engine, max_age: dt.timedelta | None) -> dt.datetime
                 f"{days:.1f} days ago, older than --max-age ({max_age.total_seconds() / 86400:g} "
                 "days); import fresh data or raise --max-age"
             )
+    if stale:
+        raise AdvisoryDataError("\n".join(str(s) for s in stale))
     return last
 
 

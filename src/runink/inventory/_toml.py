@@ -1,0 +1,414 @@
+"""TOML for the lockfile parsers: one fast loader, exact to ``tomllib``, and the text helpers.
+
+``uv.lock``, ``poetry.lock``, ``pdm.lock``, ``pylock.toml`` and ``Cargo.lock`` are TOML, and
+most of their bytes are lists of file hashes that inventory never reads. The helpers keep reading
+them fast without changing what is read:
+
+* ``loads``: ``tomllib.loads``, about ten times faster. Documents are parsed by ``toml-rs`` (a
+  Rust TOML parser) in its strict TOML 1.0 mode, which returns the same values as ``tomllib``,
+  tables in the same key order, and refuses the same documents. ``tomllib`` stays the reference:
+  whenever ``toml-rs`` refuses a document, ``tomllib`` parses it again, so a malformed file fails
+  with exactly ``tomllib``'s error (message and line). A leading byte-order mark, the one thing
+  ``toml-rs`` accepts and ``tomllib`` refuses, goes to ``tomllib`` directly.
+* ``load_toml``: ``loads`` with its errors turned into ``ParseError`` at their line.
+* ``elide_hash_arrays``: blanks the hash lists before parsing, keeping every line break.
+* ``entry_lines``: the line where each ``[[package]]`` entry starts.
+
+Nesting. ``toml-rs`` recurses on the machine stack once per nested array or inline table (about
+2 KiB a level) and has no limit of its own: a document nested ten thousand levels deep overflows
+an 8 MiB stack and kills the process. So it runs on one worker thread of its own with a 256 MiB
+stack (address space, reserved, not used), and only for documents with at most 65,536 ``[`` and
+``{`` characters in all, a bound on the nesting depth whatever they contain. A larger document
+(with hash lists elided, a lockfile of some 7,000 packages) is read by ``tomllib``, and so is
+any document ``toml-rs`` finds nested more than 100 levels deep: ``tomllib`` reads a few hundred
+levels and raises ``RecursionError`` beyond, as it always did, which ``load_toml`` reports as a
+``ParseError``. Lockfiles nest six levels at most.
+
+Why ``toml-rs``: ``rtoml`` (also Rust) reads TOML 1.1 syntax that ``tomllib`` refuses (newlines
+in inline tables, ``\\e`` escapes, times without seconds), keeps ``\\r\\n`` in multi-line
+strings, and publishes no musllinux wheels; ``pytomlpp`` (toml++) is strict and caps nesting but
+returns tables with their keys sorted (the parsers walk some tables in file order), and has no
+wheels for Python 3.14. A differential fuzz of ``toml-rs`` against ``tomllib`` over mutated real
+lockfiles found no other difference (see ``tests/inventory/test_toml.py``).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import threading
+import tomllib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Final
+
+from runink.errors import ParseError
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
+
+__all__ = ["elide_hash_arrays", "entry_lines", "fast_parser", "load_toml", "loads"]
+
+_BOM: Final = "\ufeff"
+#: The worker's stack, and the most ``[`` + ``{`` a document may hold to be parsed on it.
+_STACK_BYTES: Final = 256 * 1024 * 1024
+_MAX_OPENERS: Final = 65_536
+#: Documents nested deeper than this are left to tomllib, which reads a few hundred levels
+#: (depending on the Python stack in use) and raises RecursionError beyond: the same outcome
+#: as before. Lockfiles nest six levels at most.
+_MAX_DEPTH: Final = 100
+
+
+@dataclass(frozen=True, slots=True)
+class _FastParser:
+    """``toml-rs`` in TOML 1.0 mode, and the one thread with a large stack it runs on."""
+
+    version: str
+    parse: Callable[[str], dict[str, Any]]
+    worker: Executor
+
+
+_fast_lock = threading.Lock()
+_fast: _FastParser | None = None
+_fast_unavailable = False
+
+
+def _fast_parser() -> _FastParser | None:
+    """The fast parser, set up on first use (so that importing a parser module stays cheap);
+    None where ``toml-rs`` is missing or no thread with a large stack can be started."""
+    global _fast, _fast_unavailable
+    with _fast_lock:
+        if _fast is None and not _fast_unavailable:
+            _fast = _start_fast_parser()
+            _fast_unavailable = _fast is None
+        return _fast
+
+
+def _start_fast_parser() -> _FastParser | None:
+    try:
+        import toml_rs
+    except ImportError:  # a dependency, but tomllib alone still reads everything
+        return None
+    from concurrent.futures import ThreadPoolExecutor
+
+    try:
+        previous = threading.stack_size(_STACK_BYTES)
+    except (ValueError, RuntimeError):  # the platform cannot size thread stacks
+        return None
+    try:
+        worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="runink-toml")
+        worker.submit(int).result()  # start its thread now, while the size is set
+    except RuntimeError:  # no thread could be started (address space, limits)
+        return None
+    finally:
+        threading.stack_size(previous)
+
+    def parse(text: str) -> dict[str, Any]:
+        return toml_rs.loads(text, toml_version="1.0.0")
+
+    return _FastParser(toml_rs.__version__, parse, worker)
+
+
+def fast_parser() -> str:
+    """Which parser reads valid documents (the benchmarks print it)."""
+    fast = _fast_parser()
+    if fast is None:
+        return "tomllib"
+    return f"toml-rs {fast.version} (TOML 1.0); tomllib for errors"
+
+
+def loads(text: str) -> dict[str, Any]:
+    """Parse a TOML document exactly as ``tomllib.loads`` does, with the same errors."""
+    doc = _fast_loads_or_none(text)
+    return tomllib.loads(text) if doc is None else doc
+
+
+def _fast_loads_or_none(text: str) -> dict[str, Any] | None:
+    """The document as ``toml-rs`` reads it, or None where ``tomllib`` must decide."""
+    if text.startswith(_BOM):
+        return None
+    openers = text.count("[") + text.count("{")
+    if openers > _MAX_OPENERS:
+        return None
+    fast = _fast_parser()
+    if fast is None:
+        return None
+    try:
+        doc = fast.worker.submit(fast.parse, text).result()
+    except ValueError:  # toml_rs.TOMLDecodeError, or a date Python cannot hold
+        return None  # tomllib decides, and explains a real error in its own words
+    if openers > _MAX_DEPTH and _deeper_than(doc, _MAX_DEPTH):
+        return None  # tomllib reads it, or gives up as it always did
+    return doc
+
+
+def _deeper_than(doc: dict[str, Any], limit: int) -> bool:
+    """Whether arrays and tables nest more than ``limit`` levels, walked level by level."""
+    level: list[Any] = [doc]
+    depth = 1
+    while level:
+        if depth > limit:
+            return True
+        below: list[Any] = []
+        for value in level:
+            for child in value.values() if type(value) is dict else value:
+                if type(child) is dict or type(child) is list:
+                    below.append(child)
+        level = below
+        depth += 1
+    return False
+
+
+_TOMLLIB_LINE: Final = re.compile(r"\(at line (\d+), column \d+\)")
+
+
+def load_toml(path: str, text: str) -> dict[str, Any]:
+    """Parse TOML; a syntax error becomes a ParseError at the line ``tomllib`` reports."""
+    try:
+        return loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        m = _TOMLLIB_LINE.search(message)
+        if m is not None:
+            line = int(m.group(1))
+            message = message[: m.start()].rstrip()
+        else:  # "(at end of document)"
+            line = text.count("\n") + 1
+            message = message.replace("(at end of document)", "").rstrip() + " at end of file"
+        raise ParseError(path, f"invalid TOML: {message}", line=line) from None
+    except RecursionError:  # tomllib recurses into nested arrays and inline tables
+        raise ParseError(path, "invalid TOML: arrays or inline tables nested too deeply") from None
+
+
+# --- Hash-list elision -------------------------------------------------------------------------
+#
+# A hash-list element is one line holding an inline table of plain values: bare keys, basic
+# strings without escapes, quotes or control characters, decimal integers, and one level of
+# nested inline tables of the same. Every text these patterns accept is valid TOML (save a key
+# repeated inside one table), so blanking it cannot hide a syntax error that changes what the
+# parsers read. Quantifiers are possessive where giving characters back can never help a match,
+# which keeps the regular-expression engine from saving backtracking points.
+
+_STR_CHARS: Final = r"[^\"'\\\x00-\x08\x0a-\x1f\x7f]"
+_STR: Final = rf"\"{_STR_CHARS}*+\""
+_SCALAR: Final = rf"(?>{_STR}|0|[1-9][0-9]*+)"
+_KEY: Final = r"[A-Za-z0-9_-]++"
+_WS: Final = r"[ \t]*+"
+_FLAT: Final = (
+    rf"\{{{_WS}{_KEY}{_WS}={_WS}{_SCALAR}(?:{_WS},{_WS}{_KEY}{_WS}={_WS}{_SCALAR})*+{_WS}\}}"
+)
+_VALUE: Final = rf"(?>{_SCALAR}|{_FLAT})"
+_TABLE: Final = (
+    rf"\{{{_WS}{_KEY}{_WS}={_WS}{_VALUE}(?:{_WS},{_WS}{_KEY}{_WS}={_WS}{_VALUE})*+{_WS}\}}"
+)
+_ELEMENT: Final = rf"{_WS}{_TABLE}"
+# One or more element lines, each but the last ending in a comma, then the line break.
+_ELEMENTS: Final = rf"{_ELEMENT}(?:{_WS},{_WS}\r?\n{_ELEMENT})*+{_WS},?+{_WS}\r?\n"
+_STRING_CONTENT: Final = re.compile(rf"{_STR_CHARS}*+")
+# ASCII characters a plain string may not hold (the non-ASCII ones are all allowed).
+_UNSAFE_ASCII: Final = bytes([*range(0x09), *range(0x0A, 0x20), 0x7F]) + b"'\\"
+# The first line after an array's elements that closes it.
+_CLOSE: Final = re.compile(r"\n([ \t]*\][ \t]*\r?)(?=\n|\Z)")
+
+
+def _plain_strings(contents: str) -> bool:
+    """Whether ``contents`` (string bodies, joined) holds only characters ``_STR`` allows."""
+    if contents.isascii():
+        raw = contents.encode("ascii")
+        return len(raw.translate(None, _UNSAFE_ASCII)) == len(raw)
+    return _STRING_CONTENT.fullmatch(contents) is not None
+
+
+def _elements_ok(region: str) -> bool:
+    """Whether ``region`` is one or more hash-list element lines (see ``_ELEMENTS``).
+
+    Equivalent to ``_ELEMENTS.fullmatch(region)``, in a fraction of the time: the region is cut
+    at its double quotes, the string bodies (every other piece) are checked in one pass, and the
+    pattern runs over the region with every string emptied. Quotes pair up in order in both
+    readings, since no character the patterns accept between quotes is a quote.
+    """
+    pieces = region.split('"')
+    if len(pieces) % 2 == 0:
+        return False  # an unpaired quote
+    if not _plain_strings("".join(pieces[1::2])):
+        return False
+    return _pattern("elements").fullmatch('""'.join(pieces[0::2])) is not None
+
+
+@functools.cache
+def _pattern(name: str) -> re.Pattern[str]:
+    """The element patterns, compiled on first use (about 20 ms: not at import)."""
+    if name == "elements":
+        return re.compile(_ELEMENTS)
+    # Regions joined with NUL (see ``_all_elements_ok``).
+    return re.compile(rf"(?:{_ELEMENTS})(?:\x00(?:{_ELEMENTS}))*+")
+
+
+def _all_elements_ok(regions: Sequence[str]) -> bool:
+    """Whether every region passes ``_elements_ok``, in one pass over all of them.
+
+    The regions are joined with NUL, a character no region that passes can hold (it is neither
+    in the patterns nor allowed in a string), so the joined text passes exactly when each
+    region does: a quote left unpaired in one region would pair across a NUL, and fail.
+    """
+    joined = "\x00".join(regions)
+    pieces = joined.split('"')
+    if len(pieces) % 2 == 0 or not _plain_strings("".join(pieces[1::2])):
+        return False
+    return _pattern("separated").fullmatch('""'.join(pieces[0::2])) is not None
+
+
+class _Elider:
+    """The compiled patterns for one choice of keys."""
+
+    __slots__ = ("_inline", "_open", "_starts")
+
+    def __init__(self, array_keys: tuple[str, ...], inline_keys: tuple[str, ...]) -> None:
+        keys = "|".join(re.escape(k) for k in dict.fromkeys((*array_keys, *inline_keys)))
+        # Line breaks followed by a key: one pass that jumps from line break to line break.
+        self._starts = re.compile(rf"\n(?={keys})") if keys else None
+        self._open: re.Pattern[str] | None = None
+        if array_keys:
+            arrays = "|".join(re.escape(k) for k in array_keys)
+            self._open = re.compile(rf"(?:{arrays})[ \t]*=[ \t]*\[(?=\r?\n)")
+        self._inline: re.Pattern[str] | None = None
+        if inline_keys:
+            inline = "|".join(re.escape(k) for k in inline_keys)
+            self._inline = re.compile(
+                rf"(?P<ikey>(?:{inline})[ \t]*=[ \t]*){_TABLE}(?P<tail>[ \t]*\r?)(?=\n|\Z)"
+            )
+
+    def sub(self, text: str) -> str:
+        if self._starts is None:
+            return text
+        starts = [0]
+        starts.extend(m.end() for m in self._starts.finditer(text))
+        # Plan as if every list's elements were valid, then check them all in one pass: the
+        # usual case. If any is not, go again checking list by list (what a list that is left
+        # alone contains can change which later lines are looked at).
+        pieces, regions = self._plan(text, starts, None)
+        if regions and not _all_elements_ok(regions):
+            pieces, _ = self._plan(text, starts, _elements_ok)
+        return "".join(pieces) if len(pieces) > 1 else text
+
+    def _plan(
+        self, text: str, starts: list[int], check: Callable[[str], bool] | None
+    ) -> tuple[list[str], list[str]]:
+        """The output pieces, and the element regions blanked (``check`` approves each one)."""
+        out: list[str] = []
+        regions: list[str] = []
+        done = 0  # text[:done] is settled
+        for start in starts:
+            if start < done:
+                continue
+            if self._open is not None:
+                m = self._open.match(text, start)
+                if m is not None:
+                    first = m.end() + (2 if text.startswith("\r", m.end()) else 1)
+                    close = _CLOSE.search(text, first - 1)
+                    if close is not None and close.start() >= first:
+                        region = text[first : close.start() + 1]
+                        if check is None or check(region):
+                            regions.append(region)
+                            out.append(text[done:start])
+                            out.append(m.group())
+                            out.append("\n" * (1 + region.count("\n")))
+                            out.append(close.group(1))
+                            done = close.end()
+                            continue
+            if self._inline is not None:
+                m = self._inline.match(text, start)
+                if m is not None:
+                    out.append(text[done:start])
+                    out.append(m.group("ikey") + "{}" + m.group("tail"))
+                    done = m.end()
+        out.append(text[done:])
+        return out, regions
+
+
+_ELIDERS: dict[tuple[tuple[str, ...], tuple[str, ...]], _Elider] = {}
+
+
+def elide_hash_arrays(text: str, array_keys: Sequence[str], inline_keys: Sequence[str] = ()) -> str:
+    """Blank the elements of ``key = [ {...}, ... ]`` lists (and ``key = {...}`` lines).
+
+    Lockfiles spend most of their bytes on per-file hashes (uv's ``wheels``/``sdist``, poetry's
+    and pdm's ``files``) that inventory never reads: blanking them first makes parsing several
+    times faster. A list is blanked only when its key starts a line, its ``[`` ends that line,
+    each following line up to the one holding only ``]`` is an element of the strict form above,
+    and an inline table only when it fills the rest of its line. Line breaks are kept (so error
+    lines and entry lines do not move) and so is the key, so a duplicate key is still an error;
+    anything else, including a malformed element, is left for the parser to read or reject.
+    """
+    key = (tuple(array_keys), tuple(inline_keys))
+    elider = _ELIDERS.get(key)
+    if elider is None:
+        elider = _ELIDERS.setdefault(key, _Elider(*key))
+    return elider.sub(text)
+
+
+# --- Entry lines ------------------------------------------------------------------------------
+
+
+def entry_lines(
+    text: str, array_key: str, entries: Sequence[Mapping[str, Any]]
+) -> list[int | None]:
+    """The line where each entry of the array of tables ``array_key`` starts.
+
+    The usual layout has one ``[[key]]`` header per entry; when the header count matches, the
+    n-th header starts the n-th entry. Otherwise (an inline array, or a header-like line inside a
+    multi-line string) each entry is found by its ``name = "..."`` pair, in order.
+    """
+    starts = _header_starts(text, array_key)
+    if len(starts) == len(entries):
+        return _lines_at(text, starts)
+    found: list[int | None] = []
+    offsets: list[int] = []
+    index_of: list[int] = []
+    pos = 0
+    for i, entry in enumerate(entries):
+        found.append(None)
+        name = entry.get("name")
+        if not isinstance(name, str):
+            continue
+        m = re.compile(rf"(?<![\w.-])name[ \t]*=[ \t]*([\"']){re.escape(name)}\1").search(text, pos)
+        if m is None:
+            continue
+        pos = m.end()
+        offsets.append(m.start())
+        index_of.append(i)
+    for i, line in zip(index_of, _lines_at(text, offsets), strict=True):
+        found[i] = line
+    return found
+
+
+_HEADERS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {}
+
+
+def _header_starts(text: str, array_key: str) -> list[int]:
+    """Offsets of the lines that are exactly a ``[[array_key]]`` header (maybe commented).
+
+    A pattern anchored on ``\\n`` lets the engine jump from line break to line break, where a
+    ``^`` with ``re.MULTILINE`` is tried at every character.
+    """
+    patterns = _HEADERS.get(array_key)
+    if patterns is None:
+        key = re.escape(array_key)
+        header = rf"[ \t]*\[\[[ \t]*(?:{key}|\"{key}\")[ \t]*\]\][ \t]*(?:#[^\r\n]*)?\r?(?=\n|\Z)"
+        patterns = _HEADERS.setdefault(array_key, (re.compile(header), re.compile(rf"\n{header}")))
+    first, rest = patterns
+    starts = [0] if first.match(text) else []
+    starts.extend(m.start() + 1 for m in rest.finditer(text))
+    return starts
+
+
+def _lines_at(text: str, offsets: Sequence[int]) -> list[int | None]:
+    """1-based line numbers of increasing character offsets, in one pass."""
+    lines: list[int | None] = []
+    line = 1
+    last = 0
+    for off in offsets:
+        line += text.count("\n", last, off)
+        last = off
+        lines.append(line)
+    return lines

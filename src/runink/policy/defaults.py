@@ -1,0 +1,102 @@
+"""The built-in policy: ``--fail-on SEVERITY`` as a trigger, and the default with no runink.yaml.
+
+``--fail-on LEVEL`` is sugar for one built-in trigger named ``--fail-on LEVEL``:
+
+- ``critical``/``high``/``medium``/``low``: ``cve.severity >= "LEVEL"`` → ``block_deploy``;
+- ``any``: ``cve.severity IS MISSING OR cve.severity >= "none"`` → ``block_deploy`` (every
+  finding blocks, including those of unknown severity);
+- ``never``: no trigger (findings are reported, nothing blocks).
+
+Which policy applies (``effective_policy``):
+
+- ``--fail-on`` given: the repository's triggers (if any) plus the ``--fail-on`` trigger;
+- no ``--fail-on`` and a ``runink.yaml``: exactly its triggers;
+- neither: the default policy, the same as ``--fail-on high`` (trigger ``default``).
+
+The built-in triggers go through the same parser, checker and compiler as any policy file.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from runink.errors import UsageError
+from runink.policy.actions import BlockDeploy
+from runink.policy.document import Policy, Trigger, compile_expression
+from runink.policy.source import Location, ScalarMap, raise_problems
+
+__all__ = [
+    "DEFAULT_FAIL_ON",
+    "DEFAULT_TRIGGER_NAME",
+    "FAIL_ON_LEVELS",
+    "default_policy",
+    "effective_policy",
+    "fail_on_trigger",
+]
+
+FAIL_ON_LEVELS: Final = ("critical", "high", "medium", "low", "any", "never")
+DEFAULT_FAIL_ON: Final = "high"
+DEFAULT_TRIGGER_NAME: Final = "default"
+_ANY: Final = 'cve.severity IS MISSING OR cve.severity >= "none"'
+
+
+def _expression_for(level: str) -> str:
+    return _ANY if level == "any" else f'cve.severity >= "{level}"'
+
+
+def _reason(level: str, origin: str) -> str:
+    if level == "any":
+        return f"any known vulnerability blocks ({origin})"
+    return f"a vulnerability of severity {level} or above blocks ({origin})"
+
+
+def _builtin(level: str, name: str, origin: str) -> Trigger:
+    level = level.strip().lower()
+    if level not in FAIL_ON_LEVELS or level == "never":
+        raise UsageError(f"--fail-on: {level!r} is not one of {', '.join(FAIL_ON_LEVELS)}")
+    when = _expression_for(level)
+    where = Location(f"<{origin}>", 1, 1)
+    compiled, problems = compile_expression(
+        when, ScalarMap.single_line(1, 1, len(when)), where.path
+    )
+    raise_problems(problems)  # a bug if it ever fires: the built-in text is fixed
+    assert compiled is not None
+    return Trigger(
+        name=name,
+        when=when,
+        expression=compiled,
+        actions=(BlockDeploy(_reason(level, origin), where),),
+        location=where,
+        description=f"built-in: {origin}",
+        named=True,
+    )
+
+
+def fail_on_trigger(level: str) -> Trigger | None:
+    """The trigger ``--fail-on LEVEL`` stands for; None for ``never``.
+
+    Raises ``UsageError`` (exit 2) for a level that is not in ``FAIL_ON_LEVELS``.
+    """
+    if level.strip().lower() == "never":
+        return None
+    return _builtin(
+        level, f"--fail-on {level.strip().lower()}", f"--fail-on {level.strip().lower()}"
+    )
+
+
+def default_policy() -> Policy:
+    """The policy with no ``runink.yaml`` and no ``--fail-on``: block on high or critical."""
+    trigger = _builtin(DEFAULT_FAIL_ON, DEFAULT_TRIGGER_NAME, "default policy")
+    return Policy(artifact=None, triggers=(trigger,), exceptions=(), sources=())
+
+
+def effective_policy(policy: Policy | None, fail_on: str | None) -> Policy:
+    """The policy in force given the loaded files (None: no runink.yaml) and ``--fail-on``
+    (None: not given). See the module docstring."""
+    if fail_on is not None:
+        base = policy or Policy(artifact=None, triggers=(), exceptions=(), sources=())
+        trigger = fail_on_trigger(fail_on)
+        return base if trigger is None else base.with_triggers((trigger,))
+    if policy is not None:
+        return policy
+    return default_policy()
