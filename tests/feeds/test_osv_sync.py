@@ -455,3 +455,36 @@ def test_default_ecosystems_are_those_in_the_database_or_a_hook(
     report = sync(ecosystems=(), default_ecosystems=lambda conn: ["PyPI", "npm"])
     assert [r.scope for r in report.results] == ["PyPI", "npm"]
     assert report.results[1].new == 1
+
+
+def test_a_record_that_times_out_once_is_retried_within_the_sync(
+    sync: Sync, bucket: OsvBucket, server: FeedServer, engine: Engine
+) -> None:
+    seed(bucket, 1)
+    sync()
+    bucket.put(record("PYSEC-2024-0", minutes(30), summary="after the timeout"))
+    bucket.publish()
+    server.fail("/PyPI/PYSEC-2024-0.json", "delay", delay=1.5)
+    [result] = sync(config={"timeout": 0.5}).results
+    assert (result.status, result.updated) == (Status.UPDATED, 1)
+    assert len(server.requests("/PyPI/PYSEC-2024-0.json")) == 2
+    assert stored(engine)["PYSEC-2024-0"][0] == "after the timeout"
+    server.fail("/PyPI/modified_id.csv", "delay", delay=1.5, times=3)
+    [failed] = sync(config={"timeout": 0.5}).results
+    assert failed.status is Status.FAILED
+    assert f"GET {server.url}/PyPI/modified_id.csv: timed out" in (failed.error or "")
+
+
+def test_a_record_file_holding_another_id_updates_that_id(
+    sync: Sync, bucket: OsvBucket, server: FeedServer, engine: Engine
+) -> None:
+    seed(bucket, 2)
+    sync()
+    bucket.put(record("PYSEC-2024-9", minutes(30)))
+    bucket.publish()
+    # A mirror serves, under PYSEC-2024-9.json, a newer version of PYSEC-2024-0.
+    newer = record("PYSEC-2024-0", minutes(30), summary="served under another name")
+    server.put("/PyPI/PYSEC-2024-9.json", json.dumps(newer).encode())
+    [result] = sync().results
+    assert (result.new, result.updated) == (0, 1)
+    assert stored(engine)["PYSEC-2024-0"][0] == "served under another name"

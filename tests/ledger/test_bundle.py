@@ -297,3 +297,17 @@ def test_a_bundle_serves_as_an_anchor(history: Ledger, runink: Runner, tmp_path:
     result = runink("ledger", "verify", "--anchor", str(path), "--format", "json")
     assert result.code == 0
     assert json.loads(result.stdout)["anchors"] == 1
+
+
+def test_damaged_anchor_is_refused(history: Ledger, runink: Runner, tmp_path: Path) -> None:
+    anchor = tmp_path / "anchor.json"
+    assert runink("ledger", "checkpoint", "--out", str(anchor)).code == 0
+    document = json.loads(anchor.read_text())
+    document["checkpoint"]["tree_size"] = 21
+    anchor.write_text(json.dumps(document))
+    result = runink("ledger", "verify", "--anchor", str(anchor))
+    assert result.code == 2
+    assert (
+        f"{anchor}: checkpoint.signature: does not verify with the file's public key"
+        in result.stderr
+    )

@@ -56,9 +56,7 @@ def test_cached_regions_equal_direct_evaluation(
     specs = []
     for n, (ranges, listed, ecosystem) in enumerate(advisories):
         aliases = ["CVE-2099-0001"] if shared_alias and n % 2 == 0 else []
-        specs.append(
-            (info(f"A-{n}", aliases), [entry(ecosystem, "pkg", *ranges, versions=listed)])
-        )
+        specs.append((info(f"A-{n}", aliases), [entry(ecosystem, "pkg", *ranges, versions=listed)]))
     m: Matcher = matcher(*specs)
     reference: Matcher = matcher(*specs)
     for ecosystem, ver in probes:

@@ -61,3 +61,13 @@ def test_seed_alone_without_artifact_section(tmp_path: Path) -> None:
     path.write_text(SEED, encoding="utf-8")
     policy = load_policy([path])
     assert policy.artifact is None and len(policy.triggers) == 1
+
+
+def test_evaluate_one_gives_the_same_outcome(write_policy: PolicyWriter) -> None:
+    from runink.policy import Policy, evaluate_one
+
+    document = load_policy([write_policy(SEED_WITH_ARTIFACT)])
+    policy = Policy(document.artifact, document.triggers, document.exceptions)
+    outcome = evaluate_one(policy, make_ctx(score=9.1))
+    assert [f.trigger.name for f in outcome.fired] == ["runink.yaml#1"]
+    assert outcome.blocks[0][1].policy == "require patched version"

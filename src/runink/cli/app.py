@@ -29,6 +29,7 @@ app.add_typer(exception_cmd.app, name="exception")
 app.add_typer(ledger_cmd.app, name="ledger")
 app.command("check")(check_cmd.check)
 app.command("scan")(scan_cmd.scan)
+app.command("gate")(scan_cmd.gate)
 app.command("components")(scan_cmd.components)
 
 

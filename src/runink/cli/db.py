@@ -171,9 +171,7 @@ def status(
             for title in ("Feed", "Scope", "Last success", "Newest record", "Last error"):
                 table.add_column(title)
             for row in feed_rows:
-                error = row["last_error"] or ""
-                if error and row["last_attempt"] == row["last_success"]:
-                    error = ""
+                error = str(row["last_error"] or "")  # cleared by the next success
                 table.add_row(
                     str(row["feed"]),
                     Text(str(row["scope"]) or "-"),

@@ -207,8 +207,8 @@ def verify_bundle(
     elif report.ok:
         pin = "the pinned key" if pinned else "the bundle's key (compare its id out of band)"
         out.print(
-            f"bundle verified: {report.entries} entries ({report.selection.describe()}) in the "
-            f"ledger of {report.checkpoint.tree_size} entries signed {report.checkpoint.signed_at}"
+            f"bundle verified: {report.entries:,} entries ({report.selection.describe()}) in the "
+            f"ledger of {report.checkpoint.tree_size:,} entries signed {report.checkpoint.signed_at}"
             f" by key {report.key_id}, {pin}",
             markup=False,
             soft_wrap=True,

@@ -11,7 +11,7 @@ import typer
 from runink.cli._console import OutputFormat
 from runink.errors import ExitCode, UsageError
 
-app = typer.Typer(help="Check policy files (runink.yaml).", no_args_is_help=True)
+app = typer.Typer(help="Check policy files (runink.yaml) and dry-run them.", no_args_is_help=True)
 
 
 def _default_files() -> list[Path]:
@@ -86,3 +86,89 @@ def check(
             typer.echo(f"{count} problem{'s' * (count != 1)} found", err=True)
     if problems:
         raise typer.Exit(int(ExitCode.USAGE))
+
+
+@app.command("test")
+def test(
+    path: Path = typer.Argument(Path(), help="The repository (or file) to scan."),
+    policy: list[Path] | None = typer.Option(None, "--policy", help="Policy file (repeatable)."),
+    fail_on: str | None = typer.Option(None, "--fail-on", help="Add the --fail-on trigger."),
+    output_format: OutputFormat = typer.Option(
+        OutputFormat.table, "--format", help="table or json"
+    ),
+    max_age: str = typer.Option("none", "--max-age", help="Maximum age of the advisory data."),
+) -> None:
+    """Dry run: scan PATH and print which triggers would fire on which findings, and what
+    they would do. Nothing is sent, blocked or recorded. Exit 0, or 2 on a policy error."""
+    import orjson
+    from rich.markup import escape
+    from rich.table import Table
+
+    from runink.cli._console import out
+    from runink.cli.scan import _gated
+    from runink.services.actions import dry_run_records
+
+    report, decision, _ = _gated(
+        path,
+        max_age=max_age,
+        strict=False,
+        exclude=None,
+        no_default_excludes=False,
+        policy_files=policy,
+        fail_on=fail_on,
+        act=False,
+        command="runink policy test",
+    )
+    records = dry_run_records(decision)
+    suppressed = [
+        (o.context, o.suppressed_by, [f.trigger.name for f in o.suppressed])
+        for o in decision.evaluation.outcomes
+        if o.suppressed_by is not None
+    ]
+    if output_format is OutputFormat.json:
+        payload = {
+            "artifact": decision.setup.artifact.name,
+            "policy": list(report.gate.policy_sources),
+            "would_fire": [
+                {
+                    "finding": r.finding,
+                    "trigger": r.trigger,
+                    "action": r.action,
+                    "detail": r.target,
+                }
+                for r in records
+            ],
+            "suppressed": [
+                {
+                    "vulnerability": ctx.vulnerability.id,
+                    "purl": ctx.package.purl,
+                    "exception": exc.name,
+                    "would_have_fired": names,
+                }
+                for ctx, exc, names in suppressed
+                if exc is not None
+            ],
+            "unused_exceptions": [e.name for e in decision.evaluation.unused_exceptions],
+            "decision": "deny" if decision.blocked else "allow",
+        }
+        sys.stdout.write(orjson.dumps(payload, option=orjson.OPT_INDENT_2).decode() + "\n")
+        return
+    table = Table(title=f"Dry run over {len(report.findings)} finding(s)", title_justify="left")
+    for column in ("Finding", "Trigger", "Action", "Would"):
+        table.add_column(column, overflow="fold")
+    for r in records:
+        table.add_row(escape(r.finding), escape(r.trigger), r.action, escape(r.target))
+    out.print(table)
+    for ctx, exc, names in suppressed:
+        if exc is not None:
+            out.print(
+                f"suppressed by {escape(exc.name)}: {escape(ctx.vulnerability.id)} in "
+                f"{escape(ctx.package.purl)} (would have fired: {escape(', '.join(names))})"
+            )
+    for e in decision.evaluation.unused_exceptions:
+        out.print(f"unused exception: {escape(e.name)}")
+    verdict = "deny" if decision.blocked else "allow"
+    out.print(
+        f"The gate would {verdict}."
+        + (f" Reasons: {escape('; '.join(decision.reasons))}" if decision.blocked else "")
+    )

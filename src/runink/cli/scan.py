@@ -12,7 +12,6 @@ import typer
 from runink.cli._console import OutputFormat, err, out
 from runink.errors import AdvisoryDataError, ExitCode, UsageError
 from runink.render.formats import ReportFormat
-from runink.services.scan import FailOn
 
 _AGE = re.compile(r"^(\d+(?:\.\d+)?)\s*([smhdw]?)$")
 
@@ -36,47 +35,41 @@ def _discovery_options(exclude: list[str] | None, no_default_excludes: bool):  #
     return DiscoveryOptions(excludes=(*patterns, *(exclude or ())))
 
 
-def scan(
-    path: Path = typer.Argument(Path(), help="Repository directory (or one file) to scan."),
-    output_format: ReportFormat = typer.Option(
-        ReportFormat.table, "--format", help="table, json, sarif or markdown"
-    ),
-    output: Path | None = typer.Option(None, "--output", "-o", help="Write the report to FILE."),
-    fail_on: FailOn = typer.Option(
-        FailOn.high,
-        "--fail-on",
-        help="Block (exit 1) on findings at or above this severity: critical, high, medium, "
-        "low, any (also unknown severity) or never.",
-    ),
-    max_age: str = typer.Option(
-        "7d", "--max-age", help="Fail (exit 3) if advisory data is older than this; 'none' to skip."
-    ),
-    strict: bool = typer.Option(
-        False, "--strict", help="Exit 2 if any file failed to parse or had skipped entries."
-    ),
-    exclude: list[str] | None = typer.Option(
-        None, "--exclude", help="Directory name or path glob to skip (repeatable)."
-    ),
-    no_default_excludes: bool = typer.Option(
-        False, "--no-default-excludes", help="Also walk node_modules, .venv, vendor, .git, …"
-    ),
-) -> None:
-    """Find every lockfile, SBOM and scan result under PATH and report known vulnerabilities.
+_FAIL_ON_HELP = (
+    "Block (exit 1) on findings at or above this severity: critical, high, medium, low, any "
+    "(also unknown severity) or never. Sugar for a built-in trigger, added to runink.yaml's; "
+    "without runink.yaml and --fail-on, the default policy blocks on high."
+)
 
-    Exit 0 passed, 1 blocked (findings at or above --fail-on), 2 usage error or --strict file
-    problems, 3 advisory data missing or older than --max-age.
-    """
+
+def _gated(  # type: ignore[no-untyped-def]
+    path: Path,
+    *,
+    max_age: str,
+    strict: bool,
+    exclude: list[str] | None,
+    no_default_excludes: bool,
+    policy_files: list[Path] | None,
+    fail_on: str | None,
+    act: bool,
+    command: str,
+):
+    """Scan PATH, evaluate the policy, and (when ``act``) run its actions and record the
+    decisions in the evidence ledger. Returns (report, decision, actions report or None)."""
+    import uuid
+
     from runink.inventory.registry import all_parsers
-    from runink.render import github
-    from runink.render.formats import RENDERERS
-    from runink.render.scan_table import render_to
+    from runink.services import actions as actions_service
+    from runink.services.gate import decide, load_enrichment, load_setup
     from runink.services.scan import ScanOptions, run_scan
     from runink.store.db import StoreMissing, open_engine
 
     if not path.exists():
         raise UsageError(f"{path}: no such file or directory")
+    for policy_file in policy_files or ():
+        if not policy_file.is_file():
+            raise UsageError(f"--policy {policy_file}: no such file")
     options = ScanOptions(
-        fail_on=fail_on,
         max_age=parse_age(max_age),
         strict=strict,
         discovery=_discovery_options(exclude, no_default_excludes),
@@ -94,6 +87,120 @@ def scan(
             )
     else:
         report = run_scan(engine, path, all_parsers(), options)
+    setup = load_setup(
+        path,
+        policy_files=policy_files or (),
+        fail_on=fail_on,
+        sbom_metadata=report.inventory.metadata,
+    )
+    enrichment = load_enrichment(engine, report.findings)
+    decision = decide(report, setup, enrichment)
+    report.gate = decision.view()
+    actions_report = None
+    if act:
+        from runink.ledger import Ledger
+
+        scan_id = str(uuid.uuid4())
+        artifact = setup.artifact.name or ""
+        started = actions_service.scan_started_entry(
+            scan_id=scan_id,
+            artifact=artifact,
+            kind=setup.artifact.kind,
+            inputs=actions_service.input_hashes(
+                report.root, [f.path for f in report.inventory.files]
+            ),
+            advisory_data={
+                "last_import": report.data_as_of.isoformat() if report.data_as_of else None
+            },
+            command=command,
+        )
+        actions_report = actions_service.execute(engine, decision, enrichment, scan_id=scan_id)
+        code = _exit_code(report)
+        finished = actions_service.scan_finished_entry(
+            scan_id=scan_id,
+            artifact=artifact,
+            kind=setup.artifact.kind,
+            findings=len(report.findings),
+            blocked=report.blocked,
+            exit_code=int(code),
+        )
+        Ledger(engine).append([started, *actions_report.entries, finished])
+    return report, decision, actions_report
+
+
+def _exit_code(report) -> ExitCode:  # type: ignore[no-untyped-def]
+    if report.strict_failure:
+        return ExitCode.USAGE
+    if report.blocked:
+        return ExitCode.BLOCKED
+    return ExitCode.OK
+
+
+def _print_actions(actions_report) -> None:  # type: ignore[no-untyped-def]
+    from rich.markup import escape
+
+    if actions_report is None:
+        return
+    for record in actions_report.records:
+        if record.status == "already delivered":
+            continue
+        style = "red" if record.status == "failed" else "dim"
+        detail = f": {record.error}" if record.error else ""
+        err.print(
+            f"[{style}]{record.action} {record.status}[/{style}] {escape(record.target)} "
+            f"({escape(record.trigger)}; {escape(record.finding)}){escape(detail)}"
+        )
+
+
+def scan(
+    path: Path = typer.Argument(Path(), help="Repository directory (or one file) to scan."),
+    output_format: ReportFormat = typer.Option(
+        ReportFormat.table, "--format", help="table, json, sarif or markdown"
+    ),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write the report to FILE."),
+    fail_on: str | None = typer.Option(None, "--fail-on", help=_FAIL_ON_HELP),
+    policy: list[Path] | None = typer.Option(
+        None, "--policy", help="Policy file (repeatable), in addition to PATH's runink.yaml."
+    ),
+    no_actions: bool = typer.Option(
+        False,
+        "--no-actions",
+        help="Decide, but send nothing and write nothing to the evidence ledger.",
+    ),
+    max_age: str = typer.Option(
+        "7d", "--max-age", help="Fail (exit 3) if advisory data is older than this; 'none' to skip."
+    ),
+    strict: bool = typer.Option(
+        False, "--strict", help="Exit 2 if any file failed to parse or had skipped entries."
+    ),
+    exclude: list[str] | None = typer.Option(
+        None, "--exclude", help="Directory name or path glob to skip (repeatable)."
+    ),
+    no_default_excludes: bool = typer.Option(
+        False, "--no-default-excludes", help="Also walk node_modules, .venv, vendor, .git, …"
+    ),
+) -> None:
+    """Find every lockfile, SBOM and scan result under PATH, report known vulnerabilities,
+    and apply the policy (runink.yaml, --policy, --fail-on).
+
+    Exit 0 passed, 1 blocked by a block_deploy action, 2 usage/policy error or --strict file
+    problems, 3 advisory data missing or older than --max-age.
+    """
+    from runink.render import github
+    from runink.render.formats import RENDERERS
+    from runink.render.scan_table import render_to
+
+    report, _, actions_report = _gated(
+        path,
+        max_age=max_age,
+        strict=strict,
+        exclude=exclude,
+        no_default_excludes=no_default_excludes,
+        policy_files=policy,
+        fail_on=fail_on,
+        act=not no_actions,
+        command=" ".join(["runink", *sys.argv[1:]]),
+    )
     if output is not None:
         output.write_text(RENDERERS[output_format](report), encoding="utf-8")
         render_to(report, err)  # keep a human summary on the terminal
@@ -101,11 +208,114 @@ def scan(
         render_to(report, out)
     else:
         sys.stdout.write(RENDERERS[output_format](report))
+    _print_actions(actions_report)
     if github.in_github_actions():
         github.publish(report, sys.stdout)
-    if report.strict_failure:
+    code = _exit_code(report)
+    if code is ExitCode.USAGE:
         err.print("--strict: some files failed or had skipped entries")
-        raise typer.Exit(int(ExitCode.USAGE))
+    if code is not ExitCode.OK:
+        raise typer.Exit(int(code))
+
+
+def gate(
+    path: Path = typer.Argument(Path(), help="The artifact's directory (or one file)."),
+    output_format: OutputFormat = typer.Option(
+        OutputFormat.table, "--format", help="table or json"
+    ),
+    fail_on: str | None = typer.Option(None, "--fail-on", help=_FAIL_ON_HELP),
+    policy: list[Path] | None = typer.Option(None, "--policy", help="Policy file (repeatable)."),
+    no_actions: bool = typer.Option(
+        False, "--no-actions", help="Decide, but send nothing and record nothing."
+    ),
+    max_age: str = typer.Option("7d", "--max-age", help="Maximum age of the advisory data."),
+    exclude: list[str] | None = typer.Option(None, "--exclude", help="Path glob to skip."),
+) -> None:
+    """May this artifact deploy? Prints allow or deny with every reason.
+
+    Exit 0 allow, 1 deny, 2 usage or policy error, 3 advisory data missing or stale.
+    """
+    import orjson
+    from rich.markup import escape
+
+    report, decision, actions_report = _gated(
+        path,
+        max_age=max_age,
+        strict=False,
+        exclude=exclude,
+        no_default_excludes=False,
+        policy_files=policy,
+        fail_on=fail_on,
+        act=not no_actions,
+        command=" ".join(["runink", *sys.argv[1:]]),
+    )
+    artifact = decision.setup.artifact
+    if output_format is OutputFormat.json:
+        payload = {
+            "artifact": artifact.name,
+            "kind": artifact.kind,
+            "environment": artifact.environment,
+            "decision": "deny" if report.blocked else "allow",
+            "reasons": [
+                {
+                    "policy": action.policy,
+                    "trigger": trigger.name,
+                    "vulnerability": outcome.context.vulnerability.id,
+                    "purl": outcome.context.package.purl,
+                    "source": outcome.context.package.source,
+                }
+                for outcome in decision.evaluation.outcomes
+                for trigger, action in outcome.blocks
+            ],
+            "suppressed": [
+                {
+                    "vulnerability": o.context.vulnerability.id,
+                    "purl": o.context.package.purl,
+                    "exception": o.suppressed_by.name,
+                }
+                for o in decision.evaluation.outcomes
+                if o.suppressed_by is not None
+            ],
+            "findings": len(report.findings),
+            "policy": list(report.gate.policy_sources),
+        }
+        sys.stdout.write(orjson.dumps(payload, option=orjson.OPT_INDENT_2).decode() + "\n")
+    else:
+        env = f" ({artifact.environment})" if artifact.environment else ""
+        who = f"{artifact.kind} {artifact.name}{env}"
+        if report.blocked:
+            out.print(f"[bold red]deny[/bold red] {escape(who)}")
+            by_reason: dict[str, list[str]] = {}
+            for outcome in decision.evaluation.outcomes:
+                ctx = outcome.context
+                for trigger, action in outcome.blocks:
+                    by_reason.setdefault(action.policy, []).append(
+                        f"{ctx.vulnerability.id} in {ctx.package.purl} ({ctx.package.source}) "
+                        f"[trigger {trigger.name}]"
+                    )
+            for reason, items in by_reason.items():
+                out.print(f"  reason: {escape(reason)}")
+                for item in dict.fromkeys(items):
+                    out.print(f"    - {escape(item)}", soft_wrap=True)
+        else:
+            out.print(f"[green]allow[/green] {escape(who)}")
+            out.print(
+                f"  {len(report.findings)} finding(s), none triggered block_deploy "
+                f"[dim](policy: {escape(', '.join(report.gate.policy_sources))})[/dim]"
+            )
+        for o in decision.evaluation.outcomes:
+            if o.suppressed_by is not None:
+                out.print(
+                    f"  [dim]suppressed by exception {escape(o.suppressed_by.name)}: "
+                    f"{escape(o.context.vulnerability.id)} in {escape(o.context.package.purl)}[/dim]"
+                )
+            for expired in o.expired:
+                out.print(
+                    f"  [yellow]exception {escape(expired.name)} expired on "
+                    f"{expired.expires.isoformat()}[/yellow]: {escape(o.context.vulnerability.id)} "
+                    "is no longer suppressed"
+                )
+    _print_actions(actions_report)
     if report.blocked:
         raise typer.Exit(int(ExitCode.BLOCKED))
 

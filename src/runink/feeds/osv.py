@@ -215,7 +215,7 @@ class _ScopeSync:
             else:
                 self._incremental(state, cursor)
         except HttpStatusError as exc:
-            if exc.status == 404 and not cursor.bootstrapped:
+            if exc.status == 404 and f"GET {self.csv_url}:" in str(exc):
                 raise AdvisoryDataError(
                     f"{exc}: is {self.scope!r} an OSV ecosystem? Names are case-sensitive "
                     "(PyPI, npm, Go, crates.io, Maven, Debian, …)"
@@ -548,7 +548,7 @@ def _renamed(
         if raw.origin.startswith(prefix):
             origin = url + raw.origin[len(prefix) :]
             raw = (
-                dataclasses.replace(raw, origin=origin)
+                RawRecord(origin, raw.format, raw.data)
                 if isinstance(raw, RawRecord)
                 else FileProblem(origin, raw.message)
             )

@@ -242,6 +242,8 @@ def load_anchor(path: Path) -> Anchor:
     if data.get("format") not in (ANCHOR_FORMAT, BUNDLE_FORMAT):
         raise doc.fail("format", f"expected {ANCHOR_FORMAT!r} or {BUNDLE_FORMAT!r}")
     checkpoint = doc.checkpoint(data.get("checkpoint"), "checkpoint")
+    if checkpoint.tree_size < 1:
+        raise doc.fail("checkpoint.tree_size", "an anchor covers at least one entry")
     key = doc.public_key(data.get("public_key"), "public_key")
     if not checkpoint.signature_valid(key):
         raise doc.fail("checkpoint.signature", "does not verify with the file's public key")

@@ -20,10 +20,21 @@ __all__ = ["send_ticket"]
 
 
 def send_ticket(
-    channel: ChannelSettings, alerts: Sequence[AlertFacts], *, options: SendOptions
+    channel: ChannelSettings,
+    alerts: Sequence[AlertFacts],
+    *,
+    options: SendOptions,
+    title: str | None = None,
+    labels: Sequence[str] = (),
 ) -> DeliveryResult:
-    """POST one ticket covering ``alerts``."""
+    """POST one ticket covering ``alerts``. ``title`` and ``labels`` come from the policy's
+    ``ticket`` action: the title replaces the generated one, the labels add to the channel's."""
     payload = ticket_payload(
-        alerts, channel=channel.name, extra_labels=channel.labels, now=options.now
+        alerts,
+        channel=channel.name,
+        extra_labels=(*channel.labels, *(label for label in labels if label not in channel.labels)),
+        now=options.now,
     )
+    if title:
+        payload["title"] = title
     return post_json(channel, payload, idempotency_key=payload["id"], options=options)

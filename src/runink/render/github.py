@@ -23,7 +23,7 @@ def workflow_commands(report: ScanReport) -> list[str]:
     lines: list[str] = []
     for f in report.findings:
         c = f.component
-        level = "error" if report.options.fail_on.blocks(f.severity) else "warning"
+        level = "error" if report.is_blocking(f) else "warning"
         props = [f"file={_escape_property(c.source)}"]
         if c.line:
             props.append(f"line={c.line}")

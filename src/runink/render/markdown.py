@@ -12,10 +12,11 @@ def _cell(text: str) -> str:
 def render(report: ScanReport) -> str:
     inv = report.inventory
     blocking = report.blocking
+    reasons = "; ".join(report.gate.reasons)
     verdict = (
-        f"**Blocked**: {len(blocking)} finding(s) at or above `{report.options.fail_on.value}`"
-        if blocking
-        else f"**Passed**: nothing at or above `{report.options.fail_on.value}`"
+        f"**Blocked**: {len(blocking)} finding(s) blocked the deploy: {_cell(reasons)}"
+        if report.blocked
+        else "**Passed**: no finding triggered `block_deploy`"
     )
     lines = [
         "## Runink dependency scan",

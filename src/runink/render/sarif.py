@@ -96,7 +96,7 @@ def render(report: ScanReport) -> str:
     index = {rule_id: i for i, rule_id in enumerate(ordered)}
     results = []
     for f in report.findings:
-        result = _result(f, report.options.fail_on.blocks(f.severity))
+        result = _result(f, report.is_blocking(f))
         result["ruleIndex"] = index[f.id]
         results.append(result)
     notifications = [

@@ -9,7 +9,7 @@ import orjson
 from runink.inventory.discovery import FileReport
 from runink.model.component import Component
 from runink.render.findings_json import finding_dict
-from runink.services.scan import ScanReport
+from runink.services.scan import ScanReport, identity
 
 
 def component_dict(c: Component) -> dict[str, Any]:
@@ -43,7 +43,11 @@ def render(report: ScanReport) -> str:
         item = finding_dict(f)
         item["source"] = f.component.source
         item["line"] = f.component.line
-        item["blocking"] = report.options.fail_on.blocks(f.severity)
+        key = identity(f)
+        item["blocking"] = key in report.gate.blocking
+        item["triggers"] = list(report.gate.fired.get(key, ()))
+        item["suppressed_by"] = report.gate.suppressed.get(key)
+        item["expired_exceptions"] = list(report.gate.expired.get(key, ()))
         findings.append(item)
     payload = {
         "components": [component_dict(c) for c in report.inventory.components],
@@ -54,9 +58,12 @@ def render(report: ScanReport) -> str:
             for p in report.problems
         ],
         "gate": {
-            "fail_on": report.options.fail_on.value,
             "blocked": report.blocked,
+            "decision": "deny" if report.blocked else "allow",
+            "reasons": list(report.gate.reasons),
             "blocking": len(report.blocking),
+            "policy": list(report.gate.policy_sources),
+            "unused_exceptions": list(report.gate.unused_exceptions),
         },
         "advisory_data_as_of": report.data_as_of.isoformat() if report.data_as_of else None,
     }

@@ -73,16 +73,31 @@ def render_to(report: ScanReport, console: Console) -> None:
         console.print(
             f"[yellow]not fully checked[/yellow] {escape(problem.component.purl)}: {escape(problem.message)}"
         )
-    blocking = report.blocking
-    if blocking:
+    gate = report.gate
+    for key, exception in sorted(gate.suppressed.items(), key=lambda kv: kv[0]):
         console.print(
-            f"[bold red]BLOCKED[/bold red]: {len(blocking)} finding(s) at or above "
-            f"--fail-on {report.options.fail_on.value} ({len(report.findings)} in total)."
+            f"[dim]suppressed[/dim] {escape(key[0])} in {escape(key[1])}: "
+            f"exception {escape(exception)}"
         )
+    for key, names in sorted(gate.expired.items(), key=lambda kv: kv[0]):
+        console.print(
+            f"[yellow]exception expired[/yellow] {escape(', '.join(names))}: "
+            f"{escape(key[0])} in {escape(key[1])} is no longer suppressed"
+        )
+    for name in gate.unused_exceptions:
+        console.print(f"[dim]unused exception[/dim] {escape(name)}: it covered no finding")
+    blocking = report.blocking
+    if report.blocked:
+        console.print(
+            f"[bold red]BLOCKED[/bold red]: {len(blocking)} finding(s) triggered block_deploy "
+            f"({len(report.findings)} in total)."
+        )
+        for reason in gate.reasons:
+            console.print(f"  reason: {escape(reason)}")
     elif report.findings:
         console.print(
-            f"[green]PASSED[/green]: {len(report.findings)} finding(s), none at or above "
-            f"--fail-on {report.options.fail_on.value}."
+            f"[green]PASSED[/green]: {len(report.findings)} finding(s), none triggered "
+            "block_deploy."
         )
     else:
         console.print("[green]PASSED[/green]: no known vulnerabilities.")

@@ -61,7 +61,6 @@ class ImportReport:
     rejected: list[Rejection] = field(default_factory=list)
     seconds: float = 0.0
     events: int = 0  # change events written
-    newest_modified: dt.datetime | None = None  # of the records added or updated
 
     @property
     def records(self) -> int:
@@ -143,8 +142,9 @@ def apply_records(
 ) -> None:
     """Validate and upsert ``records`` inside the caller's transaction, with their events.
 
-    Counts go to ``report``. ``only_ids``, when the caller knows every id it will apply (an
-    incremental sync), limits the lookup of stored versions to those ids.
+    Counts go to ``report``. ``only_ids``, when the caller knows the ids it will apply (an
+    incremental sync), limits the lookup of stored versions to those ids (any other id met is
+    looked up on its own).
     """
     with _gc_paused():
         _apply(conn, records, report, now, event_source, progress, only_ids)
@@ -164,6 +164,7 @@ def _apply(
         if only_ids is None
         else stored_versions(conn, only_ids)
     )
+    looked_up = None if only_ids is None else set(only_ids)
     pending: dict[str, advisory_repo.PendingAdvisory] = {}
 
     def flush() -> None:
@@ -173,9 +174,6 @@ def _apply(
         for advisory_id, item in pending.items():
             old = previous.get(advisory_id)
             events.append(added_event(item.advisory) if old is None else _changed(old, item))
-            newest = report.newest_modified
-            if newest is None or item.advisory.modified > newest:
-                report.newest_modified = item.advisory.modified
         advisory_repo.write_advisories(conn, list(pending.values()), replace, now)
         report.events += write_events(conn, events, source=event_source, now=now)
         for advisory_id, item in pending.items():
@@ -194,6 +192,9 @@ def _apply(
         adv = item.advisory
         if adv.withdrawn is not None:
             report.withdrawn += 1
+        if looked_up is not None and adv.id not in looked_up:  # an id the caller did not expect
+            known.update(stored_versions(conn, [adv.id]))
+            looked_up.add(adv.id)
         queued = pending.get(adv.id)
         if queued is not None:  # the same id twice in one import: keep the newer
             if adv.modified > queued.advisory.modified:

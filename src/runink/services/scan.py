@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import enum
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,33 +27,8 @@ from runink.store import advisory_repo
 from runink.store.db import utcnow
 
 
-class FailOn(enum.StrEnum):
-    """The gate threshold. ``any`` also blocks on findings of unknown severity; ``never``
-    reports without blocking."""
-
-    critical = "critical"
-    high = "high"
-    medium = "medium"
-    low = "low"
-    any = "any"
-    never = "never"
-
-    def blocks(self, severity: str | None) -> bool:
-        if self is FailOn.never:
-            return False
-        if self is FailOn.any:
-            return True
-        if severity is None:
-            return False
-        try:
-            return Severity.parse(severity) >= Severity.parse(self.value)
-        except ValueError:
-            return False
-
-
 @dataclass(frozen=True, slots=True)
 class ScanOptions:
-    fail_on: FailOn = FailOn.high
     max_age: dt.timedelta | None = dt.timedelta(days=7)  # None: do not check freshness
     strict: bool = False
     discovery: DiscoveryOptions = field(default_factory=DiscoveryOptions)
@@ -66,6 +40,28 @@ class ComponentProblem:
     message: str
 
 
+FindingIdentity = tuple[str, str, str, int | None]  # (id, purl, source, line)
+
+
+def identity(finding: Finding) -> FindingIdentity:
+    c = finding.component
+    return (finding.id, c.purl, c.source, c.line)
+
+
+@dataclass(frozen=True, slots=True)
+class GateView:
+    """The policy's verdict as the renderers need it (``services.gate`` computes it)."""
+
+    blocked: bool = False
+    reasons: tuple[str, ...] = ()  # the block_deploy policies that fired
+    blocking: frozenset[FindingIdentity] = frozenset()
+    suppressed: dict[FindingIdentity, str] = field(default_factory=dict)  # -> exception
+    expired: dict[FindingIdentity, tuple[str, ...]] = field(default_factory=dict)
+    fired: dict[FindingIdentity, tuple[str, ...]] = field(default_factory=dict)  # triggers
+    unused_exceptions: tuple[str, ...] = ()
+    policy_sources: tuple[str, ...] = ()  # the policy files, or "default policy"
+
+
 @dataclass(slots=True)
 class ScanReport:
     root: Path
@@ -74,14 +70,18 @@ class ScanReport:
     problems: list[ComponentProblem]
     options: ScanOptions
     data_as_of: dt.datetime | None
+    gate: GateView = field(default_factory=GateView)
+
+    def is_blocking(self, finding: Finding) -> bool:
+        return identity(finding) in self.gate.blocking
 
     @property
     def blocking(self) -> list[Finding]:
-        return [f for f in self.findings if self.options.fail_on.blocks(f.severity)]
+        return [f for f in self.findings if identity(f) in self.gate.blocking]
 
     @property
     def blocked(self) -> bool:
-        return bool(self.blocking)
+        return self.gate.blocked
 
     @property
     def strict_failure(self) -> bool:

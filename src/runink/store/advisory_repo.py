@@ -203,11 +203,18 @@ def load_index_rows(
     if key_list is None:
         rows.extend(conn.execute(query))
     else:
-        for i in range(0, len(key_list), _CHUNK):
-            chunk = key_list[i : i + _CHUNK]
-            rows.extend(
-                conn.execute(query.where(sa.tuple_(ap.c.ecosystem_base, ap.c.name).in_(chunk)))
-            )
+        # One ecosystem and a list of names per query: "ecosystem_base = ? AND name IN (...)"
+        # searches the (ecosystem_base, name) index, where SQLite answers a row-value
+        # "(ecosystem_base, name) IN (...)" by scanning the whole table once per query.
+        names_by_base: dict[str, list[str]] = {}
+        for base, name in key_list:
+            names_by_base.setdefault(base, []).append(name)
+        for base, names in names_by_base.items():
+            for i in range(0, len(names), _CHUNK):
+                chunk = names[i : i + _CHUNK]
+                rows.extend(
+                    conn.execute(query.where(ap.c.ecosystem_base == base, ap.c.name.in_(chunk)))
+                )
     entries = [
         (r.advisory_id, affected_from_row(r.entry_index, r.ecosystem, r.name, r.ranges, r.versions))
         for r in rows
