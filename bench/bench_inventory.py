@@ -202,6 +202,7 @@ def main() -> None:
         by_format[sample[0].format].append(sample)
 
     print(f"parse rate per format over {root} (in memory, best of {REPEAT}):")
+    print(f"  (load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores)")
     print(f"  TOML: {_toml.fast_parser()}")
     header = f"  {'format':<18} {'files':>5} {'components':>10} {'seconds':>9} {'components/s':>13}"
     print(header + f"  {'tomllib only':>12}  target")

@@ -195,6 +195,7 @@ def main() -> None:
     print(
         f"OSV server on 127.0.0.1: {len(store.records)} PyPA records, loaded in {load_seconds:.1f} s"
     )
+    print(f"  (load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores)")
     published = requirements.read_text(encoding="utf-8")
     variant, changed = affected_pins(published, store)
     datasets = [

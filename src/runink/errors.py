@@ -12,6 +12,7 @@ Every error a user can cause maps to a documented exit code (see ``ExitCode``)::
     │   └── VersionError                exit 2  (base for the version layer)
     │       ├── UnsupportedEcosystemError       no version scheme for this ecosystem
     │       └── InvalidVersionError             the string is not a version of that scheme
+    ├── LedgerIntegrityError (ledger)   exit 1  the stored ledger is not in a state Runink wrote
     ├── AdvisoryDataError               exit 3  advisory database missing, stale or unreachable
     └── StoreError                      exit 4  the database failed in a way the user did not cause
 

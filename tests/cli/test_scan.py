@@ -45,7 +45,10 @@ def scan_json(runink: Runner, *args: str) -> tuple[int, dict]:  # type: ignore[t
 def test_example_repository_is_blocked_with_every_expected_finding(demo_db: Runner) -> None:
     result = demo_db("scan", str(EXAMPLES / "repo"))
     assert result.code == 1, result.stderr
-    assert "BLOCKED: 8 finding(s) at or above --fail-on high (9 in total)." in result.stdout
+    assert "BLOCKED: 8 finding(s) triggered block_deploy (9 in total)." in result.stdout
+    assert "reason: a vulnerability of severity high or above blocks (default policy)" in (
+        result.stdout
+    )
     for vuln_id, _, _, _ in EXPECTED:
         assert vuln_id in result.stdout
 
@@ -69,7 +72,16 @@ def test_json_report_contract(demo_db: Runner) -> None:
     assert log4j["purl"] == "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1"
     assert all(f["status"] == "ok" for f in report["files"])
     assert len(report["files"]) == 7
-    assert report["gate"] == {"fail_on": "high", "blocked": True, "blocking": 8}
+    assert report["gate"] == {
+        "blocked": True,
+        "decision": "deny",
+        "reasons": ["a vulnerability of severity high or above blocks (default policy)"],
+        "blocking": 8,
+        "policy": ["default policy (--fail-on high)"],
+        "unused_exceptions": [],
+    }
+    assert sum(f["blocking"] for f in report["findings"]) == 8
+    assert all(f["triggers"] == ["default"] for f in report["findings"] if f["blocking"])
 
 
 @pytest.mark.parametrize(

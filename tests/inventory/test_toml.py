@@ -352,3 +352,30 @@ def test_entry_lines_fall_back_to_names_when_headers_do_not_count_the_entries() 
     inline = 'packages = [\n  { name = "a" },\n  { other = 1 },\n  { name = "c" },\n]\n'
     entries: list[dict[str, object]] = [{"name": "a"}, {"other": 1}, {"name": "c"}]
     assert _toml.entry_lines(inline, "packages", entries) == [2, None, 4]
+
+
+SHRUNK_LINES = [
+    '    { url = "", size = 12 },',
+    '    { url = "", size = 12 }',
+    '    { url = "", size = 012 },',
+    '    { url = "", size = 0 },\r',
+    '\t{ a = "", b = { c = "", d = 7 } } ,',
+    "    { url = },",
+    "    {},",
+    "\x02{ a = 1 },",
+    "\x00    { a = 1 },",
+    "",
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.sampled_from(SHRUNK_LINES), min_size=1, max_size=4), min_size=1, max_size=4
+    )
+)
+def test_line_shapes_decide_exactly_as_the_joined_pattern(regions: list[list[str]]) -> None:
+    texts = ["".join(line + "\n" for line in region) for region in regions]
+    shrunk = "\x00".join(texts)
+    expected = _toml._pattern("separated").fullmatch(shrunk) is not None
+    assert _toml._lines_ok(shrunk, len(texts)) is expected
