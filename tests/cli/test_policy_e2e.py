@@ -280,3 +280,39 @@ def test_policy_errors_are_exit_2_with_file_line_column(advisories: Runner, tmp_
     assert result.code == 2
     assert "runink.yaml:" in result.stderr and "cve.score" in result.stderr  # did you mean
     assert "Traceback" not in result.stderr
+
+
+def test_unknown_channel_is_a_policy_error_not_a_lost_alert(
+    advisories: Runner, tmp_path: Path
+) -> None:
+    repo = make_repo(tmp_path / "repo")
+    (tmp_path / "more.yaml").write_text(
+        "triggers:\n  - when: cve.kev IS MISSING\n    then:\n"
+        "      - {action: notify, who: sec-hoook}\n"
+    )
+    config = tmp_path / "config.yaml"
+    config.write_text("channels:\n  sec-hook: {type: webhook, url: 'http://127.0.0.1:9/x'}\n")
+    result = advisories(
+        "scan",
+        str(repo),
+        "--policy",
+        str(tmp_path / "more.yaml"),
+        env={"RUNINK_CONFIG": str(config)},
+    )
+    assert result.code == 2
+    assert "more.yaml:4:" in result.stderr and "did you mean 'sec-hook'" in result.stderr
+
+
+def test_exception_add_is_recorded_in_the_ledger(advisories: Runner, tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo")
+    added = advisories(
+        "exception", "add", "--file", str(repo / "runink.yaml"),
+        "--vulnerability", "CVE-2022-1292", "--reason", "c_rehash removed",
+        "--approved-by", "alice@org.com", "--expires", "2099-01-31",
+    )  # fmt: skip
+    assert added.code == 0, added.stderr
+    log = json.loads(advisories("ledger", "log", "--format", "json").stdout)
+    (created,) = [e for e in log if e["kind"] == "exception.created"]
+    assert created["payload"]["approved_by"] == ["alice@org.com"]
+    assert created["subject"]["vulnerability"] == "CVE-2022-1292"
+    assert advisories("gate", str(repo), "--no-actions").code == 0

@@ -10,6 +10,7 @@ import typer
 
 from runink.cli._console import OutputFormat, out
 from runink.errors import UsageError
+from runink.policy.exceptions import PolicyException
 
 app = typer.Typer(
     help="Add and list exceptions (accepted risks with an approver and an expiry).",
@@ -79,6 +80,42 @@ def add(
     )
     added = add_exception(file, request, today=today)
     typer.echo(f"added exception {added.name!r} to {file} (expires {added.expires})")
+    _record_created(added, file, approved_by)
+
+
+def _record_created(added: PolicyException, file: Path, approved_by: list[str]) -> None:
+    """The exception.created evidence entry (the ledger lives in the project's database)."""
+    import getpass
+
+    from runink.ledger import EntryInput, Ledger, Subject, kinds
+    from runink.store.db import open_engine
+
+    scope: dict[str, object] = {"file": str(file)}
+    if added.package is not None:
+        scope["package"] = str(added.package)
+    if added.artifact:
+        scope["artifact"] = added.artifact
+    if added.environments:
+        scope["environment"] = list(added.environments)
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = "unknown"
+    entry = EntryInput(
+        actor=f"user:{user}",
+        kind=kinds.EXCEPTION_CREATED,
+        subject=Subject(vulnerability=added.vulnerability or "*", artifact=added.artifact),
+        payload={
+            "exception": added.name,
+            "reason": added.reason,
+            "approved_by": list(approved_by),
+            "expires": added.expires.isoformat(),
+            "scope": scope,
+            "compensating_controls": list(added.compensating_controls),
+        },
+    )
+    Ledger(open_engine()).append([entry])
+    typer.echo("recorded in the evidence ledger (exception.created)")
 
 
 @app.command("list")

@@ -19,9 +19,10 @@ from sqlalchemy.engine import Engine
 
 from runink.config import Settings, load_config_file, load_settings
 from runink.model.finding import Finding
+from runink.policy.actions import Notify, Ticket
 from runink.policy.context import ArtifactFacts, EvaluationContext, context_from_finding
 from runink.policy.defaults import effective_policy
-from runink.policy.document import Policy, find_repo_policy, load_policy
+from runink.policy.document import Policy, check_channels, find_repo_policy, load_policy
 from runink.policy.evaluate import Evaluation, evaluate
 from runink.services.ownership import Owners, parse_ownership, resolve_owners
 from runink.services.scan import GateView, ScanReport, identity
@@ -108,6 +109,13 @@ def load_setup(
         files.insert(0, repo_policy)
     loaded = load_policy(files) if files else None
     policy = effective_policy(loaded, fail_on)
+    if any(
+        isinstance(a, Notify | Ticket) for t in policy.triggers for a in t.actions
+    ):  # channel names must exist in the server config: a typo is an error, not a lost alert
+        from runink.notify.settings import load_notify_settings
+        from runink.policy.source import raise_problems
+
+        raise_problems(check_channels(policy, load_notify_settings().channel_names))
     artifact = policy.artifact or ArtifactFacts()
     base = root if root.is_dir() else root.parent
     if artifact.name is None:
