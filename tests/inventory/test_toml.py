@@ -21,7 +21,6 @@ from runink.errors import ParseError
 from runink.inventory import _toml
 
 TESTS = Path(__file__).resolve().parent
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
 TOML_SUFFIXES = (".lock", ".toml")
 
 
@@ -29,8 +28,8 @@ def fixture_files() -> list[Path]:
     return sorted(p for p in TESTS.rglob("*") if p.suffix in TOML_SUFFIXES and p.is_file())
 
 
-def shared_files() -> list[Path]:
-    roots = [SHARED / "real-lockfiles", SHARED / "lockfile-fixtures"]
+def shared_files(shared: Path) -> list[Path]:
+    roots = [shared / "real-lockfiles", shared / "lockfile-fixtures"]
     return sorted(
         p for root in roots if root.is_dir() for p in root.rglob("*") if p.suffix in TOML_SUFFIXES
     )
@@ -75,11 +74,8 @@ def test_fixture_files_read_exactly_as_tomllib_reads_them(path: Path) -> None:
 
 
 @pytest.mark.shared_data
-def test_shared_real_lockfiles_read_exactly_as_tomllib_reads_them() -> None:
-    files = shared_files()
-    if not files:
-        pytest.skip(f"shared data not found at {SHARED}")
-    for path in files:
+def test_shared_real_lockfiles_read_exactly_as_tomllib_reads_them(shared_data: Path) -> None:
+    for path in shared_files(shared_data):
         text = read_text(path)
         if text is not None:
             assert outcome(_toml.loads, text) == outcome(tomllib.loads, text), path
@@ -239,10 +235,12 @@ def test_elision_of_fixture_files_matches_the_reference(path: Path) -> None:
 
 
 @pytest.mark.shared_data
-def test_elision_of_real_lockfiles_matches_the_reference_and_shrinks_them() -> None:
-    files = [p for p in shared_files() if p.name in ("uv.lock", "poetry.lock", "Cargo.lock")]
-    if not files:
-        pytest.skip(f"shared data not found at {SHARED}")
+def test_elision_of_real_lockfiles_matches_the_reference_and_shrinks_them(
+    shared_data: Path,
+) -> None:
+    names = ("uv.lock", "poetry.lock", "Cargo.lock")
+    files = [p for p in shared_files(shared_data) if p.name in names]
+    assert files, f"no uv.lock, poetry.lock or Cargo.lock under {shared_data}"
     for path in files:
         text = path.read_text(encoding="utf-8")
         for keys in KEY_CHOICES:

@@ -105,6 +105,7 @@ def test_exception_add_then_list(runink: Runner, repo: Path) -> None:
     assert added.code == 0, added.stderr
     assert added.stdout == (
         f"added exception 'CVE-2023-0286 pkg:deb/debian/openssl [prod]' to {path} (expires {expires})\n"
+        "recorded in the evidence ledger (exception.created)\n"
     )
     text = path.read_text()
     assert text.startswith("# our policy\n" + SEED)

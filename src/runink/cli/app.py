@@ -10,9 +10,13 @@ from runink import __version__
 from runink.cli import check as check_cmd
 from runink.cli import db as db_cmd
 from runink.cli import exception as exception_cmd
+from runink.cli import exposure as exposure_cmd
+from runink.cli import findings as findings_cmd
+from runink.cli import inventory as inventory_cmd
 from runink.cli import ledger as ledger_cmd
 from runink.cli import policy as policy_cmd
 from runink.cli import scan as scan_cmd
+from runink.cli import watch as watch_cmd
 from runink.errors import ExitCode, RuninkError
 
 app = typer.Typer(
@@ -31,6 +35,10 @@ app.command("check")(check_cmd.check)
 app.command("scan")(scan_cmd.scan)
 app.command("gate")(scan_cmd.gate)
 app.command("components")(scan_cmd.components)
+app.add_typer(inventory_cmd.app, name="inventory")
+app.command("findings")(findings_cmd.findings)
+app.command("watch")(watch_cmd.watch)
+app.command("exposure")(exposure_cmd.exposure)
 
 
 def _version(value: bool) -> None:

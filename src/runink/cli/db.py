@@ -14,6 +14,7 @@ from runink.errors import AdvisoryDataError, ExitCode
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
+    from sqlalchemy.engine import Engine
 
     from runink.feeds.sync import SyncReport
 
@@ -148,6 +149,7 @@ def status(
                     "ecosystems": rows(st.by_ecosystem),
                     "sources": rows(st.by_source),
                     "feeds": feed_rows,
+                    "alert_latency": _alert_latency(engine),
                 }
             )
         )
@@ -180,10 +182,23 @@ def status(
                     Text(error.splitlines()[0][:100] if error else ""),
                 )
             out.print(table)
+        out.print(_format_latency(engine), markup=False)
     if st.total == 0:
         raise AdvisoryDataError(
             "the advisory database is empty: run `runink db import PATH` or `runink db sync` first"
         )
+
+
+def _alert_latency(engine: Engine) -> dict[str, float | int | None]:
+    from runink.services.monitor import latency_summary
+
+    return latency_summary(engine)
+
+
+def _format_latency(engine: Engine) -> str:
+    from runink.services.monitor import format_latency, latency_summary
+
+    return format_latency(latency_summary(engine))
 
 
 @app.command("sync")

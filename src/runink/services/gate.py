@@ -188,3 +188,17 @@ def decide(
     findings = tuple(report.findings)
     contexts = [context_for(f, setup.artifact, enrichment, today) for f in findings]
     return GateDecision(evaluate(setup.policy, contexts), setup, findings)
+
+
+def decide_findings(
+    findings: Sequence[Finding],
+    setup: PolicySetup,
+    enrichment: Enrichment,
+    today: dt.date | None = None,
+) -> GateDecision:
+    """``decide`` for a list of findings of one artifact, without a scan (the monitor's
+    findings of a stored artifact, re-evaluated after a change event)."""
+    today = today or dt.datetime.now(dt.UTC).date()
+    items = tuple(findings)
+    contexts = [context_for(f, setup.artifact, enrichment, today) for f in items]
+    return GateDecision(evaluate(setup.policy, contexts), setup, items)

@@ -247,3 +247,134 @@ action_deliveries = sa.Table(
     ),
 )
 sa.Index("ix_action_deliveries_artifact", action_deliveries.c.artifact)
+
+# --- persistent inventory and findings (migration 0005) ---
+# Written by runink.services.inventory / monitor (docs/monitoring.md). An ingest (snapshot, its
+# components, the finding transitions and the outbox row) is one transaction; so is the
+# processing of a batch of change events together with the consumer offset.
+
+inventory_artifacts = sa.Table(
+    "inventory_artifacts",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(255), nullable=False, unique=True),
+    sa.Column("kind", sa.String(32), nullable=False),  # image, service, repo
+    sa.Column("environment", sa.String(64)),
+    sa.Column("team", sa.String(128)),
+    sa.Column("owners", sa.Text, nullable=False, server_default="[]"),  # JSON list of emails
+    sa.Column("labels", sa.Text, nullable=False, server_default="{}"),  # JSON object
+    sa.Column("maintainer_email", sa.String(255)),
+    sa.Column("team_label", sa.String(128)),
+    sa.Column("path", sa.Text),  # where the last ingest read from
+    sa.Column("policy_path", sa.Text),  # the runink.yaml that applies (None: default policy)
+    sa.Column("current_snapshot_id", sa.Integer),  # inventory_snapshots.id of the current one
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+inventory_snapshots = sa.Table(
+    "inventory_snapshots",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "artifact_id",
+        sa.Integer,
+        sa.ForeignKey("inventory_artifacts.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("ingested_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("source", sa.Text, nullable=False),  # the path ingested
+    sa.Column("components", sa.Integer, nullable=False),
+    sa.Column("files", sa.Text, nullable=False, server_default="[]"),  # JSON [{path, format, …}]
+    sa.Column("digest", sa.String(64), nullable=False),  # SHA-256 of the sorted component list
+)
+sa.Index("ix_inventory_snapshots_artifact_id", inventory_snapshots.c.artifact_id)
+
+inventory_components = sa.Table(
+    "inventory_components",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "snapshot_id",
+        sa.Integer,
+        sa.ForeignKey("inventory_snapshots.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("artifact_id", sa.Integer, nullable=False),  # denormalized for the fan-out
+    sa.Column("ecosystem", sa.String(128), nullable=False),
+    sa.Column("ecosystem_base", sa.String(64), nullable=False),
+    sa.Column("name", sa.String(512), nullable=False),  # normalized for the ecosystem
+    sa.Column("version", sa.String(255), nullable=False),
+    sa.Column("purl", sa.Text, nullable=False),
+    sa.Column("source", sa.Text, nullable=False, server_default=""),
+    sa.Column("line", sa.Integer),
+    sa.Column("direct", sa.Boolean),
+    sa.Column("scope", sa.String(32)),
+)
+#: The fan-out index: a change event names (ecosystem base, name); this finds the components.
+sa.Index(
+    "ix_inventory_components_lookup",
+    inventory_components.c.ecosystem_base,
+    inventory_components.c.name,
+)
+sa.Index("ix_inventory_components_snapshot_id", inventory_components.c.snapshot_id)
+
+findings = sa.Table(
+    "findings",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "artifact_id",
+        sa.Integer,
+        sa.ForeignKey("inventory_artifacts.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("vulnerability", sa.String(255), nullable=False),  # canonical id (CVE first)
+    sa.Column("purl", sa.Text, nullable=False),
+    sa.Column("ecosystem", sa.String(128), nullable=False),
+    sa.Column("ecosystem_base", sa.String(64), nullable=False),
+    sa.Column("name", sa.String(512), nullable=False),
+    sa.Column("version", sa.String(255), nullable=False),
+    sa.Column("source", sa.Text, nullable=False, server_default=""),
+    sa.Column("line", sa.Integer),
+    sa.Column("direct", sa.Boolean),
+    sa.Column("scope", sa.String(32)),
+    sa.Column("aliases", sa.Text, nullable=False, server_default="[]"),  # JSON list
+    sa.Column("advisories", sa.Text, nullable=False, server_default="[]"),  # JSON list
+    sa.Column("summary", sa.Text, nullable=False, server_default=""),
+    sa.Column("score", sa.Float),
+    sa.Column("severity", sa.String(16)),
+    sa.Column("vector", sa.String(255)),
+    sa.Column("fixed_version", sa.String(255)),
+    sa.Column("status", sa.String(16), nullable=False),  # open, fixed, excepted
+    sa.Column("reason", sa.String(64)),  # why the last transition happened
+    sa.Column("exception", sa.String(255)),  # the exception covering it, when excepted
+    sa.Column("opened_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("fixed_at", sa.DateTime(timezone=True)),
+    sa.Column("excepted_at", sa.DateTime(timezone=True)),
+    sa.Column("reopened", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("opened_by", sa.String(16), nullable=False),  # ingest, event, reevaluate
+    sa.Column("event_seq", EVENT_SEQ),  # the change event that opened it
+    sa.Column("advisory_published", sa.DateTime(timezone=True)),
+    sa.Column("advisory_modified", sa.DateTime(timezone=True)),
+    sa.Column("alerted_at", sa.DateTime(timezone=True)),  # when its triggers ran
+    sa.UniqueConstraint("artifact_id", "vulnerability", "purl", name="uq_findings_identity"),
+)
+sa.Index("ix_findings_vulnerability", findings.c.vulnerability)
+sa.Index("ix_findings_status", findings.c.status)
+
+#: Work committed with the finding transitions and done after them: the ledger entries to
+#: append and the artifact whose triggers must run. A crash between the two leaves the row, and
+#: the next run finishes it (delivery is idempotent through action_deliveries).
+monitor_outbox = sa.Table(
+    "monitor_outbox",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("artifact_id", sa.Integer, nullable=False),
+    sa.Column("actor", sa.String(64), nullable=False),
+    sa.Column("entries", sa.Text, nullable=False),  # JSON list of ledger entry inputs
+    sa.Column("finding_ids", sa.Text, nullable=False),  # JSON list: stamp alerted_at
+    sqlite_autoincrement=True,
+)

@@ -1,0 +1,669 @@
+"""SQL for the persistent inventory, the findings and the monitor's outbox (migration 0005).
+
+Everything here runs inside the caller's connection and transaction; the services decide what
+is one transaction. Component rows go in through the driver's ``executemany`` (see
+``advisory_repo._bulk_insert``): an ingest of 300 components is one statement.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+import orjson
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from runink.errors import StoreError
+from runink.model.component import Component
+from runink.model.ecosystems import base_ecosystem
+from runink.model.finding import Finding
+from runink.store.advisory_repo import _bulk_insert
+from runink.store.db import as_utc
+from runink.store.tables import (
+    advisory_aliases,
+    findings,
+    inventory_artifacts,
+    inventory_components,
+    inventory_snapshots,
+    monitor_outbox,
+)
+
+_CHUNK: Final = 500
+
+OPEN: Final = "open"
+FIXED: Final = "fixed"
+EXCEPTED: Final = "excepted"
+STATUSES: Final = (OPEN, FIXED, EXCEPTED)
+
+Key = tuple[str, str]  # (ecosystem base, normalized name)
+
+
+@dataclass(frozen=True, slots=True)
+class ArtifactMeta:
+    """What an ingest says about an artifact (flags, runink.yaml, SBOM metadata, merged)."""
+
+    name: str
+    kind: str = "repo"
+    environment: str | None = None
+    team: str | None = None
+    owners: tuple[str, ...] = ()
+    labels: Mapping[str, str] = field(default_factory=dict)
+    maintainer_email: str | None = None
+    team_label: str | None = None
+    path: str | None = None
+    policy_path: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ArtifactRecord:
+    """A stored artifact."""
+
+    id: int
+    meta: ArtifactMeta
+    current_snapshot_id: int | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+    @property
+    def name(self) -> str:
+        return self.meta.name
+
+
+@dataclass(frozen=True, slots=True)
+class SnapshotRecord:
+    id: int
+    artifact_id: int
+    ingested_at: dt.datetime
+    source: str
+    components: int
+    files: list[dict[str, Any]]
+    digest: str
+
+
+@dataclass(frozen=True, slots=True)
+class FindingRecord:
+    """A stored finding, with its lifecycle."""
+
+    id: int
+    artifact_id: int
+    vulnerability: str
+    purl: str
+    component: Component
+    aliases: tuple[str, ...]
+    advisories: tuple[str, ...]
+    summary: str
+    score: float | None
+    severity: str | None
+    vector: str | None
+    fixed_version: str | None
+    status: str
+    reason: str | None
+    exception: str | None
+    opened_at: dt.datetime
+    fixed_at: dt.datetime | None
+    excepted_at: dt.datetime | None
+    reopened: int
+    updated_at: dt.datetime
+    opened_by: str
+    event_seq: int | None
+    advisory_published: dt.datetime | None
+    advisory_modified: dt.datetime | None
+    alerted_at: dt.datetime | None
+
+    @property
+    def key(self) -> Key:
+        return (base_ecosystem(self.component.ecosystem), self.component.name)
+
+    @property
+    def aliases_json(self) -> str:
+        return _json(list(self.aliases))
+
+    def as_finding(self) -> Finding:
+        """The finding as the matcher would report it (without the match reasons)."""
+        return Finding(
+            component=self.component,
+            id=self.vulnerability,
+            aliases=self.aliases,
+            advisories=self.advisories,
+            summary=self.summary,
+            score=self.score,
+            severity=self.severity,
+            vector=self.vector,
+            fixed=self.fixed_version,
+            reasons=(),
+            published=_iso(self.advisory_published),
+            modified=_iso(self.advisory_modified),
+        )
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return value.isoformat().replace("+00:00", "Z") if value is not None else None
+
+
+def _first_key(result: Any) -> Any:
+    key = result.inserted_primary_key
+    assert key is not None
+    return key[0]
+
+
+def _json(value: Any) -> str:
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
+
+
+@contextmanager
+def write_transaction(engine: Engine) -> Iterator[Connection]:
+    """A write transaction, committed on success. On SQLite it takes the write lock up front
+    (``BEGIN IMMEDIATE``), so a read-then-write batch never fails on a stale snapshot."""
+    with engine.connect() as conn:
+        try:
+            if conn.dialect.name == "sqlite":
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            yield conn
+            conn.commit()
+        except sa.exc.OperationalError as exc:
+            conn.rollback()
+            raise StoreError(f"database {engine.url!r}: {exc.orig}") from exc
+        except BaseException:
+            conn.rollback()
+            raise
+
+
+# -- artifacts ---------------------------------------------------------------------------------
+
+
+def _artifact(row: Any) -> ArtifactRecord:
+    meta = ArtifactMeta(
+        name=row.name,
+        kind=row.kind,
+        environment=row.environment,
+        team=row.team,
+        owners=tuple(orjson.loads(row.owners)),
+        labels=dict(orjson.loads(row.labels)),
+        maintainer_email=row.maintainer_email,
+        team_label=row.team_label,
+        path=row.path,
+        policy_path=row.policy_path,
+    )
+    return ArtifactRecord(
+        id=int(row.id),
+        meta=meta,
+        current_snapshot_id=row.current_snapshot_id,
+        created_at=as_utc(row.created_at) or row.created_at,
+        updated_at=as_utc(row.updated_at) or row.updated_at,
+    )
+
+
+def upsert_artifact(conn: Connection, meta: ArtifactMeta, now: dt.datetime) -> int:
+    """Create or update the artifact named ``meta.name``; returns its id."""
+    t = inventory_artifacts
+    values = {
+        "kind": meta.kind,
+        "environment": meta.environment,
+        "team": meta.team,
+        "owners": _json(list(meta.owners)),
+        "labels": _json(dict(meta.labels)),
+        "maintainer_email": meta.maintainer_email,
+        "team_label": meta.team_label,
+        "path": meta.path,
+        "policy_path": meta.policy_path,
+        "updated_at": now,
+    }
+    existing = conn.execute(sa.select(t.c.id).where(t.c.name == meta.name)).scalar()
+    if existing is not None:
+        conn.execute(sa.update(t).where(t.c.id == existing).values(**values))
+        return int(existing)
+    result = conn.execute(sa.insert(t).values(name=meta.name, created_at=now, **values))
+    return int(_first_key(result))
+
+
+def get_artifact(conn: Connection, name: str) -> ArtifactRecord | None:
+    t = inventory_artifacts
+    row = conn.execute(sa.select(t).where(t.c.name == name)).first()
+    return _artifact(row) if row is not None else None
+
+
+def artifacts_by_id(conn: Connection, ids: Collection[int]) -> dict[int, ArtifactRecord]:
+    t = inventory_artifacts
+    out: dict[int, ArtifactRecord] = {}
+    id_list = sorted(ids)
+    for i in range(0, len(id_list), _CHUNK):
+        for row in conn.execute(sa.select(t).where(t.c.id.in_(id_list[i : i + _CHUNK]))):
+            out[int(row.id)] = _artifact(row)
+    return out
+
+
+def list_artifacts(conn: Connection) -> list[tuple[ArtifactRecord, int, dt.datetime | None]]:
+    """Every artifact with its current component count and last ingest time, by name."""
+    a, s = inventory_artifacts, inventory_snapshots
+    query = (
+        sa.select(a, s.c.components.label("n_components"), s.c.ingested_at)
+        .select_from(a.outerjoin(s, s.c.id == a.c.current_snapshot_id))
+        .order_by(a.c.name)
+    )
+    return [
+        (_artifact(r), int(r.n_components or 0), as_utc(r.ingested_at)) for r in conn.execute(query)
+    ]
+
+
+# -- snapshots and components ------------------------------------------------------------------
+
+
+def components_digest(components: Sequence[Component]) -> str:
+    rows = sorted((c.ecosystem, c.name, c.version, c.purl, c.source) for c in components)
+    return hashlib.sha256(_json(rows).encode()).hexdigest()
+
+
+def insert_snapshot(
+    conn: Connection,
+    artifact_id: int,
+    components: Sequence[Component],
+    *,
+    source: str,
+    files: list[dict[str, Any]],
+    now: dt.datetime,
+) -> int:
+    """Store a snapshot and its components, and make it the artifact's current one."""
+    result = conn.execute(
+        sa.insert(inventory_snapshots).values(
+            artifact_id=artifact_id,
+            ingested_at=now,
+            source=source,
+            components=len(components),
+            files=_json(files),
+            digest=components_digest(components),
+        )
+    )
+    snapshot_id = int(_first_key(result))
+    rows = [
+        {
+            "snapshot_id": snapshot_id,
+            "artifact_id": artifact_id,
+            "ecosystem": c.ecosystem,
+            "ecosystem_base": base_ecosystem(c.ecosystem),
+            "name": c.name,
+            "version": c.version,
+            "purl": c.purl,
+            "source": c.source,
+            "line": c.line,
+            "direct": c.direct,
+            "scope": c.scope,
+        }
+        for c in components
+    ]
+    _bulk_insert(conn, inventory_components, rows)
+    conn.execute(
+        sa.update(inventory_artifacts)
+        .where(inventory_artifacts.c.id == artifact_id)
+        .values(current_snapshot_id=snapshot_id)
+    )
+    return snapshot_id
+
+
+def snapshots(conn: Connection, artifact_id: int) -> list[SnapshotRecord]:
+    s = inventory_snapshots
+    query = sa.select(s).where(s.c.artifact_id == artifact_id).order_by(s.c.id.desc())
+    return [
+        SnapshotRecord(
+            int(r.id),
+            int(r.artifact_id),
+            as_utc(r.ingested_at) or r.ingested_at,
+            r.source,
+            int(r.components),
+            orjson.loads(r.files),
+            r.digest,
+        )
+        for r in conn.execute(query)
+    ]
+
+
+_COMPONENT_COLS = (
+    inventory_components.c.artifact_id,
+    inventory_components.c.ecosystem,
+    inventory_components.c.name,
+    inventory_components.c.version,
+    inventory_components.c.purl,
+    inventory_components.c.source,
+    inventory_components.c.line,
+    inventory_components.c.direct,
+    inventory_components.c.scope,
+)
+
+
+def _component(r: Any) -> Component:
+    return Component(
+        r.ecosystem,
+        r.name,
+        r.version,
+        source=r.source,
+        line=r.line,
+        direct=None if r.direct is None else bool(r.direct),
+        scope=r.scope,
+        purl_override=r.purl,
+    )
+
+
+def current_components(conn: Connection, snapshot_id: int) -> list[Component]:
+    c = inventory_components
+    query = sa.select(*_COMPONENT_COLS).where(c.c.snapshot_id == snapshot_id).order_by(c.c.id)
+    return [_component(r) for r in conn.execute(query)]
+
+
+def components_for_keys(conn: Connection, keys: Iterable[Key]) -> dict[int, list[Component]]:
+    """Current components (of every artifact) whose (ecosystem base, name) is one of ``keys``,
+    by artifact id: the event fan-out, through ``ix_inventory_components_lookup``."""
+    c, a = inventory_components, inventory_artifacts
+    by_base: dict[str, list[str]] = {}
+    for base, name in sorted(set(keys)):
+        by_base.setdefault(base, []).append(name)
+    out: dict[int, list[Component]] = {}
+    for base, names in by_base.items():
+        for i in range(0, len(names), _CHUNK):
+            query = (
+                sa.select(*_COMPONENT_COLS)
+                .join(a, a.c.current_snapshot_id == c.c.snapshot_id)
+                .where(c.c.ecosystem_base == base, c.c.name.in_(names[i : i + _CHUNK]))
+            )
+            for r in conn.execute(query):
+                out.setdefault(int(r.artifact_id), []).append(_component(r))
+    return out
+
+
+def iter_current_components(conn: Connection) -> Iterator[tuple[int, Component]]:
+    """Every current component of every artifact, ordered by artifact."""
+    c, a = inventory_components, inventory_artifacts
+    query = (
+        sa.select(*_COMPONENT_COLS)
+        .join(a, a.c.current_snapshot_id == c.c.snapshot_id)
+        .order_by(c.c.artifact_id, c.c.id)
+    )
+    for r in conn.execution_options(yield_per=20_000).execute(query):
+        yield int(r.artifact_id), _component(r)
+
+
+def inventory_ecosystems(conn: Connection) -> list[str]:
+    """The ecosystems of the current inventory (the OSV feed's default scopes for ``watch``)."""
+    c, a = inventory_components, inventory_artifacts
+    query = (
+        sa.select(c.c.ecosystem_base).join(a, a.c.current_snapshot_id == c.c.snapshot_id).distinct()
+    )
+    return sorted(str(v) for v in conn.execute(query).scalars())
+
+
+# -- findings ----------------------------------------------------------------------------------
+
+
+def _finding(r: Any) -> FindingRecord:
+    component = Component(
+        r.ecosystem,
+        r.name,
+        r.version,
+        source=r.source,
+        line=r.line,
+        direct=None if r.direct is None else bool(r.direct),
+        scope=r.scope,
+        purl_override=r.purl,
+    )
+    return FindingRecord(
+        id=int(r.id),
+        artifact_id=int(r.artifact_id),
+        vulnerability=r.vulnerability,
+        purl=r.purl,
+        component=component,
+        aliases=tuple(orjson.loads(r.aliases)),
+        advisories=tuple(orjson.loads(r.advisories)),
+        summary=r.summary,
+        score=r.score,
+        severity=r.severity,
+        vector=r.vector,
+        fixed_version=r.fixed_version,
+        status=r.status,
+        reason=r.reason,
+        exception=r.exception,
+        opened_at=as_utc(r.opened_at) or r.opened_at,
+        fixed_at=as_utc(r.fixed_at),
+        excepted_at=as_utc(r.excepted_at),
+        reopened=int(r.reopened),
+        updated_at=as_utc(r.updated_at) or r.updated_at,
+        opened_by=r.opened_by,
+        event_seq=r.event_seq,
+        advisory_published=as_utc(r.advisory_published),
+        advisory_modified=as_utc(r.advisory_modified),
+        alerted_at=as_utc(r.alerted_at),
+    )
+
+
+def findings_of(
+    conn: Connection,
+    artifact_ids: Collection[int],
+    *,
+    keys: Collection[Key] | None = None,
+    statuses: Collection[str] | None = None,
+) -> dict[int, list[FindingRecord]]:
+    """Stored findings of these artifacts (optionally only for components named by ``keys``,
+    and only in ``statuses``), by artifact id."""
+    f = findings
+    out: dict[int, list[FindingRecord]] = {}
+    ids = sorted(artifact_ids)
+    for i in range(0, len(ids), _CHUNK):
+        query = sa.select(f).where(f.c.artifact_id.in_(ids[i : i + _CHUNK]))
+        if statuses is not None:
+            query = query.where(f.c.status.in_(sorted(statuses)))
+        for r in conn.execute(query):
+            record = _finding(r)
+            if keys is not None and record.key not in keys:
+                continue
+            out.setdefault(record.artifact_id, []).append(record)
+    return out
+
+
+def query_findings(
+    conn: Connection,
+    *,
+    artifact: str | None = None,
+    status: str | None = None,
+    vulnerabilities: Collection[str] | None = None,
+    environment: str | None = None,
+) -> list[tuple[ArtifactRecord, FindingRecord]]:
+    f, a = findings, inventory_artifacts
+    query = sa.select(f, a).join(a, a.c.id == f.c.artifact_id)
+    if artifact is not None:
+        query = query.where(a.c.name == artifact)
+    if status is not None:
+        query = query.where(f.c.status == status)
+    if environment is not None:
+        query = query.where(a.c.environment == environment)
+    if vulnerabilities is not None:
+        query = query.where(f.c.vulnerability.in_(sorted(vulnerabilities)))
+    query = query.order_by(a.c.name, f.c.vulnerability, f.c.purl)
+    out = []
+    for r in conn.execute(query):
+        mapping = r._mapping
+        art = _artifact(_Prefixed(mapping, a))
+        out.append((art, _finding(_Prefixed(mapping, f))))
+    return out
+
+
+class _Prefixed:
+    """Attribute access to one table's columns of a joined row."""
+
+    def __init__(self, mapping: Mapping[Any, Any], table: sa.Table) -> None:
+        self._values = {c.name: mapping[c] for c in table.c}
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self._values[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def finding_values(finding: Finding) -> dict[str, Any]:
+    """The columns a matched finding determines (identity, component, advisory facts)."""
+    c = finding.component
+    return {
+        "vulnerability": finding.id[:255],
+        "purl": c.purl,
+        "ecosystem": c.ecosystem,
+        "ecosystem_base": base_ecosystem(c.ecosystem),
+        "name": c.name,
+        "version": c.version,
+        "source": c.source,
+        "line": c.line,
+        "direct": c.direct,
+        "scope": c.scope,
+        "aliases": _json(list(finding.aliases)),
+        "advisories": _json(list(finding.advisories)),
+        "summary": finding.summary,
+        "score": finding.score,
+        "severity": finding.severity,
+        "vector": finding.vector,
+        "fixed_version": finding.fixed,
+    }
+
+
+def insert_findings(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Insert new findings (complete rows)."""
+    if rows:
+        keys = set().union(*(r.keys() for r in rows))
+        full = [{k: r.get(k) for k in sorted(keys)} for r in rows]
+        _bulk_insert(conn, findings, full)
+
+
+def update_finding(conn: Connection, finding_id: int, values: Mapping[str, Any]) -> None:
+    conn.execute(sa.update(findings).where(findings.c.id == finding_id).values(**values))
+
+
+def finding_ids(
+    conn: Connection, artifact_id: int, identities: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], int]:
+    """Ids of this artifact's findings by (vulnerability, purl)."""
+    wanted = set(identities)
+    if not wanted:
+        return {}
+    f = findings
+    rows = conn.execute(
+        sa.select(f.c.id, f.c.vulnerability, f.c.purl).where(f.c.artifact_id == artifact_id)
+    )
+    return {
+        (r.vulnerability, r.purl): int(r.id) for r in rows if (r.vulnerability, r.purl) in wanted
+    }
+
+
+def stamp_alerted(conn: Connection, ids: Sequence[int], when: dt.datetime) -> None:
+    f = findings
+    for i in range(0, len(ids), _CHUNK):
+        conn.execute(
+            sa.update(f)
+            .where(f.c.id.in_(list(ids[i : i + _CHUNK])), f.c.alerted_at.is_(None))
+            .values(alerted_at=when)
+        )
+
+
+def event_latencies(conn: Connection) -> list[float]:
+    """Seconds from the advisory's ``modified`` to the alert, for event-opened findings."""
+    f = findings
+    rows = conn.execute(
+        sa.select(f.c.advisory_modified, f.c.alerted_at).where(
+            f.c.opened_by == "event",
+            f.c.advisory_modified.is_not(None),
+            f.c.alerted_at.is_not(None),
+        )
+    )
+    out = []
+    for modified, alerted in rows:
+        m, a = as_utc(modified), as_utc(alerted)
+        if m is not None and a is not None:
+            out.append((a - m).total_seconds())
+    return out
+
+
+def id_variants(ident: str) -> set[str]:
+    """``ident`` as given, upper case (``cve-…`` → ``CVE-…``) and OSV's usual spelling of a
+    prefixed id (``ghsa-ABCD-…`` → ``GHSA-abcd-…``): ids are compared exactly, through indexes."""
+    prefix, sep, rest = ident.partition("-")
+    return {ident, ident.upper(), prefix.upper() + sep + rest.lower()}
+
+
+def alias_closure(conn: Connection, ident: str) -> tuple[set[str], bool]:
+    """Every id the advisories known by ``ident`` (an id or any alias) go by, followed through
+    shared aliases (a GHSA → its CVE → the PYSEC record with the same CVE), and whether any
+    stored advisory carries it."""
+    from runink.store.tables import advisories
+
+    t = advisory_aliases
+    names = id_variants(ident)
+    ids: set[str] = set()
+    for _ in range(4):  # a few hops reach the fixpoint in practice
+        wanted = sorted(names)
+        found = set(conn.execute(sa.select(t.c.advisory_id).where(t.c.alias.in_(wanted))).scalars())
+        found |= set(
+            conn.execute(sa.select(advisories.c.id).where(advisories.c.id.in_(wanted))).scalars()
+        )
+        new_ids = found - ids
+        if not new_ids:
+            break
+        ids |= new_ids
+        names |= ids
+        names |= set(
+            conn.execute(sa.select(t.c.alias).where(t.c.advisory_id.in_(sorted(new_ids)))).scalars()
+        )
+    return names, bool(ids)
+
+
+# -- outbox ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxRow:
+    id: int
+    artifact_id: int
+    actor: str
+    entries: list[dict[str, Any]]
+    finding_ids: list[int]
+
+
+def add_outbox(
+    conn: Connection,
+    artifact_id: int,
+    *,
+    actor: str,
+    entries: list[dict[str, Any]],
+    finding_ids: list[int],
+    now: dt.datetime,
+) -> None:
+    conn.execute(
+        sa.insert(monitor_outbox).values(
+            created_at=now,
+            artifact_id=artifact_id,
+            actor=actor,
+            entries=_json(entries),
+            finding_ids=_json(finding_ids),
+        )
+    )
+
+
+def pending_outbox(conn: Connection, limit: int = 100) -> list[OutboxRow]:
+    o = monitor_outbox
+    rows = conn.execute(sa.select(o).order_by(o.c.id).limit(limit))
+    return [
+        OutboxRow(
+            int(r.id),
+            int(r.artifact_id),
+            r.actor,
+            orjson.loads(r.entries),
+            orjson.loads(r.finding_ids),
+        )
+        for r in rows
+    ]
+
+
+def delete_outbox(conn: Connection, row_id: int) -> None:
+    conn.execute(sa.delete(monitor_outbox).where(monitor_outbox.c.id == row_id))
+
+
+def count_outbox(conn: Connection) -> int:
+    return int(conn.execute(sa.select(sa.func.count()).select_from(monitor_outbox)).scalar() or 0)
