@@ -26,7 +26,7 @@ def exposed(monitor: Monitor, tmp_path: Path) -> Monitor:
             aliases=["CVE-2026-4242"],
             package="demo",
             events=[{"introduced": "0"}, {"fixed": "2.0"}],
-        ),  # fmt: skip
+        ),
     )
     monitor.sync()
     prod = {"environment": "prod", "owners": ["pay@org.com"], "maintainer_email": "m@org.com"}
@@ -39,10 +39,12 @@ def exposed(monitor: Monitor, tmp_path: Path) -> Monitor:
 
 def test_exposure_by_cve_lists_every_artifact_with_owners_and_fix(exposed: Monitor) -> None:
     result = find_exposure(exposed.engine, "CVE-2026-4242")
-    assert [(r.artifact, r.environment, r.purl, r.version, r.owners, r.fixed) for r in result.rows] == [
+    assert [
+        (r.artifact, r.environment, r.purl, r.version, r.owners, r.fixed) for r in result.rows
+    ] == [
         ("payments", "prod", "pkg:pypi/demo@1.5", "1.5", ("pay@org.com", "m@org.com"), "2.0"),
         ("web", "staging", "pkg:pypi/demo@1.9", "1.9", ("web@org.com",), "2.0"),
-    ]  # fmt: skip
+    ]
 
 
 @pytest.mark.parametrize("ident", ["GHSA-expo-0000-0001", "ghsa-expo-0000-0001", "PYSEC-2026-7"])
@@ -53,15 +55,24 @@ def test_exposure_by_any_alias_finds_the_same_artifacts(exposed: Monitor, ident:
 
 
 def test_exposure_cli_json_filters_by_environment(exposed: Monitor) -> None:
-    run = CliRunner().invoke(app, ["exposure", "GHSA-expo-0000-0001", "--env", "prod",
-                                   "--format", "json"])  # fmt: skip
+    run = CliRunner().invoke(
+        app, ["exposure", "GHSA-expo-0000-0001", "--env", "prod", "--format", "json"]
+    )
     assert run.exit_code == 0, run.output
     rows = json.loads(run.stdout)
-    assert [{k: r[k] for k in ("artifact", "environment", "purl", "version", "owners", "fixed")}
-            for r in rows] == [
-        {"artifact": "payments", "environment": "prod", "purl": "pkg:pypi/demo@1.5",
-         "version": "1.5", "owners": ["pay@org.com", "m@org.com"], "fixed": "2.0"},
-    ]  # fmt: skip
+    assert [
+        {k: r[k] for k in ("artifact", "environment", "purl", "version", "owners", "fixed")}
+        for r in rows
+    ] == [
+        {
+            "artifact": "payments",
+            "environment": "prod",
+            "purl": "pkg:pypi/demo@1.5",
+            "version": "1.5",
+            "owners": ["pay@org.com", "m@org.com"],
+            "fixed": "2.0",
+        },
+    ]
 
 
 def test_exposure_of_an_unknown_id_is_a_usage_error(exposed: Monitor) -> None:

@@ -152,8 +152,11 @@ def test_withdrawn_advisory_closes_its_findings(monitor: Monitor, tmp_path: Path
     assert report.changes.closed == 1
     (finding,) = monitor.findings().values()
     assert (finding.status, finding.reason) == ("fixed", "advisory_withdrawn")
-    assert ("finding.closed", "GHSA-0000-0000-0004", {"origin": "event", "reason":
-            "advisory_withdrawn", "was": "open"}) in monitor.ledger()  # fmt: skip
+    assert (
+        "finding.closed",
+        "GHSA-0000-0000-0004",
+        {"origin": "event", "reason": "advisory_withdrawn", "was": "open"},
+    ) in monitor.ledger()
 
 
 def test_exception_excepts_and_its_expiry_reopens(monitor: Monitor, tmp_path: Path) -> None:

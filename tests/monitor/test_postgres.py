@@ -44,8 +44,12 @@ def test_ingest_event_and_exposure_on_postgres(
     rows = find_exposure(engine, "GHSA-pgmo-0000-0002").rows
     assert [(r.artifact, r.purl) for r in rows] == [("api", "pkg:pypi/demo@1.5")]
     monitor.publish(
-        advisory("GHSA-pgmo-0000-0002", minutes=9, aliases=["CVE-2026-5555"],
-                 events=[{"introduced": "0"}, {"fixed": "1.0"}])  # fmt: skip
+        advisory(
+            "GHSA-pgmo-0000-0002",
+            minutes=9,
+            aliases=["CVE-2026-5555"],
+            events=[{"introduced": "0"}, {"fixed": "1.0"}],
+        )
     )
     monitor.sync()
     assert monitor.process().changes.closed == 1

@@ -75,8 +75,9 @@ def test_one_watch_cycle_raises_exactly_the_new_findings_and_one_email(
     )
     with SmtpServer() as smtp:
         env = smtp_env(smtp.port)
-        ingested = cli("inventory", "ingest", str(api), "--artifact", "api", "--kind", "service",
-                       env=env)  # fmt: skip
+        ingested = cli(
+            "inventory", "ingest", str(api), "--artifact", "api", "--kind", "service", env=env
+        )
         assert ingested.code == 0, ingested.stderr
         assert cli("inventory", "ingest", str(web), "--artifact", "web", env=env).code == 0
         first = cli("watch", "--once", env=env)  # the initial sync's events: nothing new

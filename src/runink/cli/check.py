@@ -80,15 +80,16 @@ def _print_table(findings: list[Finding], checked: int) -> None:
         out.print(f"No known vulnerabilities in {checked} package(s).")
         return
     table = Table(show_lines=False)
-    table.add_column("Package")
-    table.add_column("Vulnerability")
-    table.add_column("Severity")
-    table.add_column("Fixed in")
+    # Ids, packages and versions fold rather than end in an ellipsis: users copy them.
+    table.add_column("Package", overflow="fold")
+    table.add_column("Vulnerability", overflow="fold", width=19)  # a GHSA id is 19 wide
+    table.add_column("Severity", overflow="fold")
+    table.add_column("Fixed in", overflow="fold")
     table.add_column("Summary", overflow="fold")
     for f in findings:
         sev = f"{f.severity or 'unknown'}" + (f" {f.score:.1f}" if f.score is not None else "")
         others = [a for a in f.aliases if a != f.id]
-        vuln = escape(f.id) + (f"\n[dim]{escape(', '.join(others))}[/dim]" if others else "")
+        vuln = escape(f.id) + "".join(f"\n[dim]{escape(a)}[/dim]" for a in others)
         why = "\n".join(f"[dim]{escape(r.explain())}[/dim]" for r in f.reasons)
         package = escape(f"{f.component.name}@{f.component.version}")
         table.add_row(

@@ -5,12 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from runink.cli._console import OutputFormat, out
 from runink.errors import UsageError
-from runink.policy.exceptions import PolicyException
+
+if TYPE_CHECKING:
+    from runink.policy.exceptions import PolicyException
 
 app = typer.Typer(
     help="Add and list exceptions (accepted risks with an approver and an expiry).",

@@ -11,7 +11,7 @@ import typer
 
 from runink.cli._console import OutputFormat, err, out
 from runink.errors import AdvisoryDataError, ExitCode, UsageError
-from runink.render.formats import ReportFormat
+from runink.render.kinds import ReportFormat
 
 _AGE = re.compile(r"^(\d+(?:\.\d+)?)\s*([smhdw]?)$")
 

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Callable
 
 from runink.render import markdown, sarif, scan_json, scan_table
+from runink.render.kinds import ReportFormat
 from runink.services.scan import ScanReport
 
-
-class ReportFormat(enum.StrEnum):
-    table = "table"
-    json = "json"
-    sarif = "sarif"
-    markdown = "markdown"
+__all__ = ["RENDERERS", "ReportFormat"]
 
 
 RENDERERS: dict[ReportFormat, Callable[[ScanReport], str]] = {

@@ -19,6 +19,7 @@ the next run: no transition is lost, and delivery stays once per (finding, trigg
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,6 +64,12 @@ def facts_of(meta: ArtifactMeta) -> ArtifactFacts:
     )
 
 
+@functools.cache
+def _default_policy() -> Policy:
+    """The default policy, compiled once per process (it never changes)."""
+    return effective_policy(None, None)
+
+
 @dataclass(slots=True)
 class SetupCache:
     """Policies and owner routing of stored artifacts, loaded once per run.
@@ -85,8 +92,10 @@ class SetupCache:
     def policy(self, path: str | None) -> Policy:
         key = path if path and Path(path).is_file() else None
         if key not in self._policies:
-            loaded = load_policy([Path(key)]) if key else None
-            self._policies[key] = effective_policy(loaded, None)
+            if key is None:
+                self._policies[key] = _default_policy()
+            else:
+                self._policies[key] = effective_policy(load_policy([Path(key)]), None)
         return self._policies[key]
 
     def setup(self, artifact: ArtifactRecord) -> PolicySetup:

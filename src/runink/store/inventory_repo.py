@@ -451,6 +451,8 @@ def findings_of(
     ids = sorted(artifact_ids)
     for i in range(0, len(ids), _CHUNK):
         query = sa.select(f).where(f.c.artifact_id.in_(ids[i : i + _CHUNK]))
+        if keys is not None and len(keys) <= _CHUNK:  # narrow in SQL; exact check below
+            query = query.where(f.c.name.in_(sorted({name for _, name in keys})))
         if statuses is not None:
             query = query.where(f.c.status.in_(sorted(statuses)))
         for r in conn.execute(query):
