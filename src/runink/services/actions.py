@@ -18,22 +18,22 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from runink.ledger import EntryInput, Subject, kinds
 from runink.model.finding import Finding
-from runink.notify.dispatch import ChannelTarget, Dispatcher, EmailTarget, Target
-from runink.notify.message import AlertFacts
-from runink.notify.settings import load_notify_settings
-from runink.notify.ticket import send_ticket
 from runink.policy.actions import Log, Notify, RecipientKind, Ticket
 from runink.policy.evaluate import Outcome
 from runink.services.gate import Enrichment, GateDecision, PolicySetup
 from runink.store.db import utcnow
 from runink.store.tables import action_deliveries
+
+if TYPE_CHECKING:  # the notify stack (httpx, TLS) is imported only when something is sent
+    from runink.notify.dispatch import Target
+    from runink.notify.message import AlertFacts
 
 _FIRED = "fired"  # marker action: the trigger.fired entry was written
 _EXCEPTION = "exception"  # marker action: exception.used / exception.expired was written
@@ -170,6 +170,8 @@ class _Executor:
     # -- per finding -----------------------------------------------------------------------
 
     def alert(self, finding: Finding, outcome: Outcome, trigger: str) -> AlertFacts:
+        from runink.notify.message import AlertFacts
+
         cves = [a for a in finding.aliases if a.startswith("CVE-")]
         kev_dates = [self.enrichment.kev[c] for c in cves if c in self.enrichment.kev]
         epss = max(
@@ -193,6 +195,8 @@ class _Executor:
         )
 
     def targets(self, action: Notify) -> list[Target]:
+        from runink.notify.dispatch import ChannelTarget, EmailTarget
+
         emails: list[str] = []
         channels: list[Target] = []
         for recipient in action.who:
@@ -326,6 +330,10 @@ class _Executor:
     def deliver(self, pending: list[_Pending]) -> None:
         if not pending:
             return
+        from runink.notify.dispatch import ChannelTarget, Dispatcher
+        from runink.notify.settings import load_notify_settings
+        from runink.notify.ticket import send_ticket
+
         settings = load_notify_settings()
         dispatcher = Dispatcher(settings)
         batches: dict[tuple[str, str], list[_Pending]] = {}
@@ -448,12 +456,16 @@ class _Executor:
 
 
 def _label(target: Target) -> str:
+    from runink.notify.dispatch import EmailTarget
+
     if isinstance(target, EmailTarget):
         return "email:" + ",".join(sorted(target.addresses))
     return f"channel:{target.name}"
 
 
 def _parse_label(label: str) -> Target:
+    from runink.notify.dispatch import ChannelTarget, EmailTarget
+
     kind, _, rest = label.partition(":")
     if kind == "email":
         return EmailTarget(tuple(rest.split(",")))
