@@ -13,7 +13,8 @@ Which policy applies (``effective_policy``):
 - no ``--fail-on`` and a ``runink.yaml``: exactly its triggers;
 - neither: the default policy, the same as ``--fail-on high`` (trigger ``default``).
 
-The built-in triggers go through the same parser, checker and compiler as any policy file.
+The built-in conditions are built as checked trees directly (no grammar to load on every scan)
+and compiled by the same compiler as any policy file; a test proves they equal the parsed text.
 """
 
 from __future__ import annotations
@@ -22,8 +23,12 @@ from typing import Final
 
 from runink.errors import UsageError
 from runink.policy.actions import BlockDeploy
+from runink.policy.checker import AnyOf, Checked, FieldRef, IsMissing, Test, TestOp
+from runink.policy.compiler import CompiledExpression, compile_checked
 from runink.policy.document import Policy, Trigger, compile_expression
+from runink.policy.fields import resolve
 from runink.policy.source import Location, ScalarMap, raise_problems
+from runink.scoring.severity import Severity
 
 __all__ = [
     "DEFAULT_FAIL_ON",
@@ -50,17 +55,36 @@ def _reason(level: str, origin: str) -> str:
     return f"a vulnerability of severity {level} or above blocks ({origin})"
 
 
+def _checked_builtin(level: str, when: str) -> Checked:
+    """The checked tree of a built-in condition, built directly: every scan uses one, and
+    building it here spares loading the grammar (tests/policy prove it equals the parsed
+    text)."""
+    spec = resolve("cve.severity")
+    assert spec is not None
+    field = FieldRef(spec, 0, len("cve.severity"))
+    if level == "any":
+        missing = IsMissing(FieldRef(spec, 0, len("cve.severity")), negated=False)
+        at_least_none = Test(TestOp.GE, field, Severity("none").rank, when)
+        return AnyOf((missing, at_least_none))
+    return Test(TestOp.GE, field, Severity(level).rank, when)
+
+
+def parsed_builtin_expression(level: str) -> CompiledExpression:
+    """The built-in condition through the parser, checker and compiler (for the tests)."""
+    when = _expression_for(level)
+    compiled, problems = compile_expression(when, ScalarMap.single_line(1, 1, len(when)), "<t>")
+    raise_problems(problems)
+    assert compiled is not None
+    return compiled
+
+
 def _builtin(level: str, name: str, origin: str) -> Trigger:
     level = level.strip().lower()
     if level not in FAIL_ON_LEVELS or level == "never":
         raise UsageError(f"--fail-on: {level!r} is not one of {', '.join(FAIL_ON_LEVELS)}")
     when = _expression_for(level)
     where = Location(f"<{origin}>", 1, 1)
-    compiled, problems = compile_expression(
-        when, ScalarMap.single_line(1, 1, len(when)), where.path
-    )
-    raise_problems(problems)  # a bug if it ever fires: the built-in text is fixed
-    assert compiled is not None
+    compiled = compile_checked(_checked_builtin(level, when), when)
     return Trigger(
         name=name,
         when=when,
