@@ -316,3 +316,18 @@ def test_exception_add_is_recorded_in_the_ledger(advisories: Runner, tmp_path: P
     assert created["payload"]["approved_by"] == ["alice@org.com"]
     assert created["subject"]["vulnerability"] == "CVE-2022-1292"
     assert advisories("gate", str(repo), "--no-actions").code == 0
+
+
+def test_policy_check_knows_the_configured_channels(advisories: Runner, tmp_path: Path) -> None:
+    policy = tmp_path / "p.yaml"
+    policy.write_text(
+        "triggers:\n  - when: cve.kev\n    then:\n      - {action: notify, who: sec-hoook}\n"
+    )
+    config = tmp_path / "config.yaml"
+    config.write_text("channels:\n  sec-hook: {type: webhook, url: 'http://127.0.0.1:9/x'}\n")
+    bad = advisories("policy", "check", str(policy), env={"RUNINK_CONFIG": str(config)})
+    assert bad.code == 2
+    assert "p.yaml:4:" in bad.stdout and "did you mean 'sec-hook'" in bad.stdout
+    policy.write_text(policy.read_text().replace("sec-hoook", "sec-hook"))
+    good = advisories("policy", "check", str(policy), env={"RUNINK_CONFIG": str(config)})
+    assert good.code == 0, good.stdout + good.stderr

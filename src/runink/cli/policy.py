@@ -5,13 +5,32 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from runink.cli._console import OutputFormat
 from runink.errors import ExitCode, UsageError
 
+if TYPE_CHECKING:
+    from runink.policy.document import Policy
+    from runink.policy.source import Problem
+
 app = typer.Typer(help="Check policy files (runink.yaml) and dry-run them.", no_args_is_help=True)
+
+
+def _channel_problems(policy: Policy) -> list[Problem]:
+    """Channel names checked against the server config, when there is one to check against."""
+    from runink.config import load_settings
+    from runink.notify.settings import load_notify_settings
+    from runink.policy.actions import Notify, Ticket
+    from runink.policy.document import check_channels
+
+    uses_channels = any(isinstance(a, Notify | Ticket) for t in policy.triggers for a in t.actions)
+    settings = load_settings()
+    if not uses_channels or not settings.config_path.exists():
+        return []
+    return check_channels(policy, load_notify_settings().channel_names)
 
 
 def _default_files() -> list[Path]:
@@ -43,6 +62,8 @@ def check(
 
     paths = list(files or []) or _default_files()
     policy, problems = check_policy_files(paths)
+    if policy is not None and not problems:
+        problems = _channel_problems(policy)
     today = dt.date.today()
     expired = [e for e in policy.exceptions if not e.is_active(today)] if policy is not None else []
     if output_format is OutputFormat.json:
