@@ -118,12 +118,12 @@ def write_advisories(
             }
             for entry in adv.affected
         )
-    _bulk_insert(conn, advisories, adv_rows)
-    _bulk_insert(conn, advisory_aliases, alias_rows)
-    _bulk_insert(conn, affected_packages, affected_rows)
+    bulk_insert(conn, advisories, adv_rows)
+    bulk_insert(conn, advisory_aliases, alias_rows)
+    bulk_insert(conn, affected_packages, affected_rows)
 
 
-def _bulk_insert(conn: Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
+def bulk_insert(conn: Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
     """executemany at the driver level: SQLAlchemy's per-row parameter processing costs more
     than the insert itself on bulk imports. Datetimes are rendered as each backend stores them."""
     if not rows:

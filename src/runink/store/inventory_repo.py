@@ -2,7 +2,7 @@
 
 Everything here runs inside the caller's connection and transaction; the services decide what
 is one transaction. Component rows go in through the driver's ``executemany`` (see
-``advisory_repo._bulk_insert``): an ingest of 300 components is one statement.
+``advisory_repo.bulk_insert``): an ingest of 300 components is one statement.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from runink.errors import StoreError
 from runink.model.component import Component
 from runink.model.ecosystems import base_ecosystem
 from runink.model.finding import Finding
-from runink.store.advisory_repo import _bulk_insert
+from runink.store.advisory_repo import bulk_insert
 from runink.store.db import as_utc
 from runink.store.tables import (
     advisory_aliases,
@@ -295,7 +295,7 @@ def insert_snapshot(
         }
         for c in components
     ]
-    _bulk_insert(conn, inventory_components, rows)
+    bulk_insert(conn, inventory_components, rows)
     conn.execute(
         sa.update(inventory_artifacts)
         .where(inventory_artifacts.c.id == artifact_id)
@@ -532,7 +532,7 @@ def insert_findings(conn: Connection, rows: list[dict[str, Any]]) -> None:
     if rows:
         keys = set().union(*(r.keys() for r in rows))
         full = [{k: r.get(k) for k in sorted(keys)} for r in rows]
-        _bulk_insert(conn, findings, full)
+        bulk_insert(conn, findings, full)
 
 
 def update_finding(conn: Connection, finding_id: int, values: Mapping[str, Any]) -> None:
