@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _shared import ROOT, advisory_roots, line, timed
+from _shared import ROOT, advisory_roots, calibration, line, timed
 
 
 def bench_import(home: Path) -> None:
@@ -134,6 +134,7 @@ def bench_check(home: Path) -> None:
 
 def main() -> None:
     home = Path(tempfile.mkdtemp(prefix="runink-bench-"))
+    print(calibration())
     try:
         bench_import(home)
         bench_match(home)

@@ -8,6 +8,10 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 
+sys.path.insert(0, str(HERE))
+from _shared import calibration  # noqa: E402
+
+print(calibration(), flush=True)
 for script in sorted(HERE.glob("bench_*.py")):
     print(f"== {script.name}", flush=True)
     subprocess.run([sys.executable, str(script)], check=False)
