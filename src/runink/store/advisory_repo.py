@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -140,14 +141,20 @@ def bulk_insert(conn: Connection, table: sa.Table, rows: list[dict[str, Any]]) -
         f"({', '.join(preparer.quote(c) for c in columns)}) "
         f"VALUES ({', '.join([marks] * len(columns))})"
     )
-    render_dt = dialect.name == "sqlite"
-    params = [
-        tuple(
-            _sqlite_datetime(v) if render_dt and isinstance(v, dt.datetime) else v
-            for v in (row[c] for c in columns)
-        )
-        for row in rows
-    ]
+    get = operator.itemgetter(*columns)
+    params: list[tuple[Any, ...]] = (
+        [tuple(get(row)) for row in rows] if len(columns) > 1 else [(get(row),) for row in rows]
+    )
+    if dialect.name == "sqlite":
+        # Only the table's DateTime columns can hold datetimes: convert those, leave the rest.
+        dt_columns = [i for i, c in enumerate(columns) if isinstance(table.c[c].type, sa.DateTime)]
+        if dt_columns:
+            for n, values in enumerate(params):
+                converted = list(values)
+                for i in dt_columns:
+                    if isinstance(converted[i], dt.datetime):
+                        converted[i] = _sqlite_datetime(converted[i])
+                params[n] = tuple(converted)
     conn.exec_driver_sql(sql, params)
 
 
