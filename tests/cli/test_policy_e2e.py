@@ -134,6 +134,11 @@ def test_seed_trigger_emails_blocks_logs_and_never_sends_twice(
     assert kinds.count("notification.sent") == 1
     assert kinds.count("deploy.blocked") == 2  # every gate decision is evidence
     assert kinds.count("scan.started") == kinds.count("scan.finished") == 2
+    started = json.loads(next(p for k, p in entries if k == "scan.started"))
+    assert started["advisory_data"]["advisories"] == 1
+    assert started["inputs"][0]["path"] == "image/var/lib/dpkg/status"
+    assert started["inputs"][1]["role"] == "policy"
+    assert len(started["inputs"][0]["sha256"]) == 64
     verify = advisories("ledger", "verify")
     assert verify.code == 0, verify.stdout + verify.stderr
 

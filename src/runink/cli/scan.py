@@ -108,10 +108,9 @@ def _gated(  # type: ignore[no-untyped-def]
             kind=setup.artifact.kind,
             inputs=actions_service.input_hashes(
                 report.root, [f.path for f in report.inventory.files]
-            ),
-            advisory_data={
-                "last_import": report.data_as_of.isoformat() if report.data_as_of else None
-            },
+            )
+            + actions_service.policy_hashes(setup.policy_files),
+            advisory_data=_advisory_data_version(engine, report.data_as_of),
             command=command,
         )
         actions_report = actions_service.execute(engine, decision, enrichment, scan_id=scan_id)
@@ -126,6 +125,15 @@ def _gated(  # type: ignore[no-untyped-def]
         )
         Ledger(engine).append([started, *actions_report.entries, finished])
     return report, decision, actions_report
+
+
+def _advisory_data_version(engine, data_as_of) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    """What the scan matched against: the newest import/sync and the number of advisories."""
+    from runink.store import advisory_repo
+
+    with engine.connect() as conn:
+        count = advisory_repo.count_advisories(conn)
+    return {"last_import": data_as_of.isoformat() if data_as_of else None, "advisories": count}
 
 
 def _exit_code(report) -> ExitCode:  # type: ignore[no-untyped-def]

@@ -592,6 +592,18 @@ def input_hashes(report_root: Path, paths: Sequence[str]) -> list[dict[str, str]
     return found
 
 
+def policy_hashes(paths: Sequence[Path]) -> list[dict[str, str]]:
+    """``[{path, sha256, role: policy}]`` for the policy files in force."""
+    found = []
+    for path in paths:
+        try:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            continue
+        found.append({"path": str(path), "sha256": digest, "role": "policy"})
+    return found
+
+
 def scan_started_entry(
     *,
     scan_id: str,
