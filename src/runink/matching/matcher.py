@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from runink.errors import InvalidVersionError
 from runink.matching.index import AdvisoryIndex, AdvisoryInfo
@@ -82,23 +83,8 @@ class Matcher:
             templates = self._segment_templates(component, eco_base, key, entries)
         if not templates:
             return MatchResult(component, (), problem)
-        findings = tuple(
-            Finding(
-                component=component,
-                id=t.facts.id,
-                aliases=t.facts.aliases,
-                advisories=t.advisories,
-                summary=t.facts.summary,
-                score=t.facts.score,
-                severity=t.facts.severity,
-                vector=t.facts.vector,
-                fixed=t.fixed,
-                reasons=t.reasons,
-                published=t.facts.published,
-                modified=t.facts.modified,
-            )
-            for t in templates
-        )
+        # Finding's fields after ``component``, in order, were laid out once per template.
+        findings = tuple([Finding(component, *t.fields) for t in templates])
         return MatchResult(component, findings, problem)
 
     def match_direct(self, component: Component) -> MatchResult:
@@ -151,9 +137,15 @@ class Matcher:
             segments = self._segments[table_key] = _Segments.build(
                 [e for e in entries if _applies(component.ecosystem, e)]
             )
-        bounds = segments.bounds
-        i = bisect_left(bounds, key)
-        region = 2 * i + 1 if i < len(bounds) and not key < bounds[i] else 2 * i
+        keys = segments.keys
+        if keys is not None and hasattr(key, "sort_key"):
+            k = key.sort_key
+            i = bisect_left(keys, k)
+            region = 2 * i + 1 if i < len(keys) and not k < keys[i] else 2 * i
+        else:
+            bounds = segments.bounds
+            i = bisect_left(bounds, key)
+            region = 2 * i + 1 if i < len(bounds) and not key < bounds[i] else 2 * i
         templates = segments.regions.get(region)
         if templates is None:
             templates = segments.regions[region] = self._templates(
@@ -244,12 +236,42 @@ class _Template:
     advisories: tuple[str, ...]
     fixed: str | None
     reasons: tuple[MatchReason, ...]
+    #: ``Finding``'s fields after ``component``, in declaration order (built once).
+    fields: tuple[Any, ...] = ()
+
+    def __post_init__(self) -> None:
+        f = self.facts
+        fields = (
+            f.id,
+            f.aliases,
+            self.advisories,
+            f.summary,
+            f.score,
+            f.severity,
+            f.vector,
+            self.fixed,
+            self.reasons,
+            f.published,
+            f.modified,
+        )
+        object.__setattr__(self, "fields", fields)
+
+
+# ``_Template.fields`` (and ``match_direct``) build Findings positionally: fail loudly at import
+# if Finding's fields are ever reordered.
+_FINDING_FIELDS: Final = (
+    "component", "id", "aliases", "advisories", "summary", "score", "severity", "vector",
+    "fixed", "reasons", "published", "modified",
+)  # fmt: skip
+if tuple(f.name for f in dataclasses.fields(Finding)) != _FINDING_FIELDS:  # pragma: no cover
+    raise ImportError("runink.model.finding.Finding changed: update runink.matching.matcher")
 
 
 @dataclass(slots=True)
 class _Segments:
     bounds: list[Any]  # sorted, distinct parsed versions
     regions: dict[int, tuple[_Template, ...]]
+    keys: list[Any] | None = None  # the bounds' sort keys, when every bound has one
 
     @classmethod
     def build(cls, entries: list[CompiledEntry]) -> _Segments:
@@ -267,7 +289,9 @@ class _Segments:
         for p in points:
             if not bounds or bounds[-1] < p:
                 bounds.append(p)
-        return cls(bounds, {})
+        # Versions order by their sort keys (plain tuples): bisecting those compares in C.
+        keys = [b.sort_key for b in bounds] if all(hasattr(b, "sort_key") for b in bounds) else None
+        return cls(bounds, {}, keys)
 
 
 def _entry_reasons(entry: CompiledEntry, version_text: str, key: Any) -> list[MatchReason]:
