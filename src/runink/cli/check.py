@@ -90,7 +90,10 @@ def _print_table(findings: list[Finding], checked: int) -> None:
         sev = f"{f.severity or 'unknown'}" + (f" {f.score:.1f}" if f.score is not None else "")
         others = [a for a in f.aliases if a != f.id]
         vuln = escape(f.id) + "".join(f"\n[dim]{escape(a)}[/dim]" for a in others)
-        why = "\n".join(f"[dim]{escape(r.explain())}[/dim]" for r in f.reasons)
+        # The first reason explains the match; every reason is in --format json.
+        why = f"[dim]{escape(f.reasons[0].explain())}[/dim]" if f.reasons else ""
+        if len(f.reasons) > 1:
+            why += f"\n[dim](+{len(f.reasons) - 1} more reason(s): --format json)[/dim]"
         package = escape(f"{f.component.name}@{f.component.version}")
         table.add_row(
             f"{package}\n[dim]{escape(f.component.ecosystem)}[/dim]",
