@@ -49,3 +49,13 @@ class Parser(Protocol):
     def parse(self, path: str, data: bytes) -> ParseResult:
         """Parse the file's bytes. ``path`` is used only in messages and ``Component.source``."""
         ...
+
+
+def decode_utf8(path: str, data: bytes) -> str:
+    """Decode a UTF-8 text lockfile (an initial byte-order mark is dropped); a bad byte is a
+    ``ParseError`` at its line."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise ParseError(path, f"not UTF-8 text ({exc.reason})", line=line) from exc

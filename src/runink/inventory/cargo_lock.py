@@ -24,7 +24,7 @@ from typing import Final
 
 from runink.errors import ParseError
 from runink.inventory import _toml
-from runink.inventory.base import ParseResult
+from runink.inventory.base import ParseResult, decode_utf8
 from runink.model.component import Component, Skipped
 
 __all__ = ["CargoLockParser"]
@@ -210,12 +210,7 @@ class CargoLockParser:
         return filename == "Cargo.lock"
 
     def parse(self, path: str, data: bytes) -> ParseResult:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise ParseError(
-                path, f"not UTF-8 text ({exc.reason})", line=data.count(b"\n", 0, exc.start) + 1
-            ) from exc
+        text = decode_utf8(path, data)
         try:
             packages = _scan(text)
         except _NotSimple:

@@ -16,7 +16,7 @@ import re
 from typing import Final
 
 from runink.errors import ParseError
-from runink.inventory.base import ParseResult
+from runink.inventory.base import ParseResult, decode_utf8
 from runink.model.component import Component, Skipped
 
 __all__ = ["GemfileLockParser"]
@@ -42,12 +42,7 @@ class GemfileLockParser:
         return filename in ("Gemfile.lock", "gems.locked")
 
     def parse(self, path: str, data: bytes) -> ParseResult:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise ParseError(
-                path, f"not UTF-8 text ({exc.reason})", line=data.count(b"\n", 0, exc.start) + 1
-            ) from exc
+        text = decode_utf8(path, data)
 
         gems: list[tuple[str, str, int]] = []
         skipped: list[Skipped] = []

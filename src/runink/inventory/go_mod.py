@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from runink.errors import ParseError
-from runink.inventory.base import ParseResult
+from runink.inventory.base import ParseResult, decode_utf8
 from runink.model.component import Component, Skipped
 
 __all__ = ["GoModParser"]
@@ -200,12 +200,7 @@ class GoModParser:
         return filename == "go.mod"
 
     def parse(self, path: str, data: bytes) -> ParseResult:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise ParseError(
-                path, f"not UTF-8 text ({exc.reason})", line=data.count(b"\n", 0, exc.start) + 1
-            ) from exc
+        text = decode_utf8(path, data)
         directives = _directives(path, text)
 
         requires: list[_Line] = []

@@ -21,8 +21,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from runink.errors import ParseError
-from runink.inventory.base import ParseResult
+from runink.inventory.base import ParseResult, decode_utf8
 from runink.model.component import Component, Skipped
 
 __all__ = ["GradleLockfileParser"]
@@ -73,12 +72,7 @@ class GradleLockfileParser:
         return filename.endswith(".lockfile") and head.lstrip(b"\xef\xbb\xbf").startswith(_HEADER)
 
     def parse(self, path: str, data: bytes) -> ParseResult:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise ParseError(
-                path, f"not UTF-8 text ({exc.reason})", line=data.count(b"\n", 0, exc.start) + 1
-            ) from exc
+        text = decode_utf8(path, data)
         components: list[Component] = []
         skipped: list[Skipped] = []
         seen: set[tuple[str, str]] = set()

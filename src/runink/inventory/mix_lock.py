@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from runink.errors import ParseError
-from runink.inventory.base import ParseResult
+from runink.inventory.base import ParseResult, decode_utf8
 from runink.model.component import Component, Skipped
 from runink.model.ecosystems import normalize_name
 
@@ -229,12 +229,7 @@ class MixLockParser:
         return filename == "mix.lock"
 
     def parse(self, path: str, data: bytes) -> ParseResult:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise ParseError(
-                path, f"not UTF-8 text ({exc.reason})", line=data.count(b"\n", 0, exc.start) + 1
-            ) from exc
+        text = decode_utf8(path, data)
         toks = _tokenize(path, text)
         if not toks:
             return ParseResult()  # an empty file: no dependencies locked yet

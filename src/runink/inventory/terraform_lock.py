@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from runink.errors import ParseError
-from runink.inventory.base import ParseResult
+from runink.inventory.base import ParseResult, decode_utf8
 from runink.model.component import Component, Skipped
 
 __all__ = ["TerraformLockParser"]
@@ -188,12 +188,7 @@ class TerraformLockParser:
         return filename == ".terraform.lock.hcl"
 
     def parse(self, path: str, data: bytes) -> ParseResult:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise ParseError(
-                path, f"not UTF-8 text ({exc.reason})", line=data.count(b"\n", 0, exc.start) + 1
-            ) from exc
+        text = decode_utf8(path, data)
         top = _Reader(path, _tokenize(path, text)).body(None, 0)
         if top.attrs:
             name, (_, line) = next(iter(top.attrs.items()))
