@@ -3,9 +3,8 @@
 Everything here is pure: text in, values out. The pieces are:
 
 * ``decode_text``: UTF-8 decoding with a ``ParseError`` that names the line of a bad byte.
-* ``load_toml``: ``tomllib`` with its syntax errors turned into ``ParseError`` at their line, after
-  ``elide_hash_arrays`` has blanked the bulky lists of file hashes that no parser reads.
-* ``entry_lines``: the 1-based line where each ``[[package]]``-style entry starts.
+* ``load_toml``, ``elide_hash_arrays``, ``entry_lines``: re-exported from ``_toml`` (TOML with
+  its syntax errors as ``ParseError`` at their line; hash lists blanked; entry start lines).
 * ``DependencyGraph``: shortest dependency paths from a set of root edges, for ``Component.path``.
 * ``merge_duplicates``: one component per (name, version), keeping the strongest facts.
 """
@@ -13,13 +12,13 @@ Everything here is pure: text in, values out. The pieces are:
 from __future__ import annotations
 
 import re
-import tomllib
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Final
+from typing import Final
 
 from runink.errors import ParseError
+from runink.inventory._toml import elide_hash_arrays, entry_lines, load_toml
 from runink.model.component import Component, Skipped
 
 __all__ = [
@@ -42,69 +41,6 @@ ECOSYSTEM: Final = "PyPI"
 #: How strongly a scope says "this ships": a lower rank wins when facts are merged.
 SCOPE_RANK: Final[Mapping[str | None, int]] = {"runtime": 0, "optional": 1, "dev": 2, None: 3}
 
-_TOMLLIB_LINE = re.compile(r"\(at line (\d+), column \d+\)")
-
-# A line of a hash list that TOML reads as one inline table of plain values: bare keys, basic
-# strings without escapes, quotes or control characters, decimal integers, and one level of
-# nested inline tables of the same. Every text this pattern accepts is valid TOML (save a key
-# repeated inside one table), so blanking it cannot hide a syntax error that changes what the
-# parsers read (see ``elide_hash_arrays``).
-_STR: Final = r"\"[^\"'\\\x00-\x08\x0a-\x1f\x7f]*\""
-_SCALAR: Final = rf"(?:{_STR}|0|[1-9][0-9]*)"
-_KEY: Final = r"[A-Za-z0-9_-]+"
-_FLAT: Final = (
-    rf"\{{[ \t]*{_KEY}[ \t]*=[ \t]*{_SCALAR}(?:[ \t]*,[ \t]*{_KEY}[ \t]*=[ \t]*{_SCALAR})*[ \t]*\}}"
-)
-_VALUE: Final = rf"(?:{_SCALAR}|{_FLAT})"
-_TABLE: Final = (
-    rf"\{{[ \t]*{_KEY}[ \t]*=[ \t]*{_VALUE}(?:[ \t]*,[ \t]*{_KEY}[ \t]*=[ \t]*{_VALUE})*[ \t]*\}}"
-)
-_NL: Final = r"\r?\n"
-
-
-def _elision_pattern(array_keys: tuple[str, ...], inline_keys: tuple[str, ...]) -> re.Pattern[str]:
-    element = rf"[ \t]*{_TABLE}"
-    arrays = "|".join(re.escape(k) for k in array_keys)
-    alternatives = [
-        rf"(?P<akey>(?:{arrays})[ \t]*=[ \t]*\[){_NL}"
-        rf"(?P<elements>(?:{element}[ \t]*,[ \t]*{_NL})*{element}[ \t]*,?[ \t]*{_NL})"
-        rf"(?P<close>[ \t]*\][ \t]*\r?)"
-    ]
-    if inline_keys:
-        inline = "|".join(re.escape(k) for k in inline_keys)
-        alternatives.append(rf"(?P<ikey>(?:{inline})[ \t]*=[ \t]*){_TABLE}(?P<tail>[ \t]*\r?)")
-    return re.compile(rf"^(?:{'|'.join(alternatives)})$", re.MULTILINE)
-
-
-_ELISION_PATTERNS: dict[tuple[tuple[str, ...], tuple[str, ...]], re.Pattern[str]] = {}
-
-
-def _blank(match: re.Match[str]) -> str:
-    # An array keeps its key and brackets and loses its elements, but not their line breaks:
-    # it becomes an empty multi-line array and the lines below keep their numbers. An inline
-    # table becomes ``{}``.
-    akey = match.group("akey")
-    if akey is not None:
-        return akey + "\n" * (1 + match.group("elements").count("\n")) + match.group("close")
-    return match.group("ikey") + "{}" + match.group("tail")
-
-
-def elide_hash_arrays(text: str, array_keys: Sequence[str], inline_keys: Sequence[str] = ()) -> str:
-    """Blank the elements of ``key = [ {...}, ... ]`` lists (and ``key = {...}`` lines).
-
-    Lockfiles spend most of their bytes on per-file hashes (uv's ``wheels``/``sdist``, poetry's
-    and pdm's ``files``) that inventory never reads, and ``tomllib`` is pure Python: blanking
-    them first makes parsing several times faster. Only lists whose every element matches a
-    strict pattern of always-valid TOML are touched, line breaks are kept (so error lines and
-    entry lines do not move), and the key itself stays, so a duplicate key is still an error.
-    Anything else, including a malformed element, is left for ``tomllib`` to read or reject.
-    """
-    key = (tuple(array_keys), tuple(inline_keys))
-    pattern = _ELISION_PATTERNS.get(key)
-    if pattern is None:
-        pattern = _ELISION_PATTERNS.setdefault(key, _elision_pattern(*key))
-    return pattern.sub(_blank, text)
-
 
 def decode_text(path: str, data: bytes) -> str:
     """Decode UTF-8 (an initial byte-order mark is dropped); a bad byte is a ParseError."""
@@ -121,76 +57,10 @@ def decode_text(path: str, data: bytes) -> str:
     return text
 
 
-def load_toml(path: str, text: str) -> dict[str, Any]:
-    """Parse TOML; a syntax error becomes a ParseError at the line ``tomllib`` reports."""
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        message = str(exc)
-        m = _TOMLLIB_LINE.search(message)
-        if m is not None:
-            line = int(m.group(1))
-            message = message[: m.start()].rstrip()
-        else:  # "(at end of document)"
-            line = text.count("\n") + 1
-            message = message.replace("(at end of document)", "").rstrip() + " at end of file"
-        raise ParseError(path, f"invalid TOML: {message}", line=line) from None
-
-
-def entry_lines(
-    text: str, array_key: str, entries: Sequence[Mapping[str, Any]]
-) -> list[int | None]:
-    """The line where each entry of the array of tables ``array_key`` starts.
-
-    The usual layout has one ``[[key]]`` header per entry; when the header count matches, the
-    n-th header starts the n-th entry. Otherwise (an inline array, or a header-like line inside a
-    multi-line string) each entry is found by its ``name = "..."`` pair, in order.
-    """
-    header = re.compile(
-        rf"^[ \t]*\[\[[ \t]*(?:{re.escape(array_key)}|\"{re.escape(array_key)}\")[ \t]*\]\][ \t]*(?:#[^\r\n]*)?\r?$",
-        re.MULTILINE,
-    )
-    starts = [m.start() for m in header.finditer(text)]
-    if len(starts) == len(entries):
-        return _lines_at(text, starts)
-    found: list[int | None] = []
-    offsets: list[int] = []
-    index_of: list[int] = []
-    pos = 0
-    for i, entry in enumerate(entries):
-        name = entry.get("name")
-        if not isinstance(name, str):
-            found.append(None)
-            continue
-        m = re.compile(rf"(?<![\w.-])name[ \t]*=[ \t]*([\"']){re.escape(name)}\1").search(text, pos)
-        if m is None:
-            found.append(None)
-            continue
-        pos = m.end()
-        offsets.append(m.start())
-        index_of.append(i)
-        found.append(None)
-    for i, line in zip(index_of, _lines_at(text, offsets), strict=True):
-        found[i] = line
-    return found
-
-
 def key_line(text: str, key: str) -> int | None:
     """The line of the first top-level-looking ``key = ...`` (for messages about its value)."""
     m = re.search(rf"^[ \t]*([\"']?){re.escape(key)}\1[ \t]*=", text, re.MULTILINE)
     return None if m is None else text.count("\n", 0, m.start()) + 1
-
-
-def _lines_at(text: str, offsets: Sequence[int]) -> list[int | None]:
-    """1-based line numbers of increasing character offsets, in one pass."""
-    lines: list[int | None] = []
-    line = 1
-    last = 0
-    for off in offsets:
-        line += text.count("\n", last, off)
-        last = off
-        lines.append(line)
-    return lines
 
 
 _NAME_AT_START = re.compile(r"[ \t]*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)")
