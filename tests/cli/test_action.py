@@ -62,6 +62,11 @@ def test_action_imports_local_advisories_and_blocks_with_sarif(tmp_path: Path) -
         "SARIF_FILE": "runink.sarif",
     }
     assert _run_step(steps["Scan"], scan_env, tmp_path) == 1
+    # Without fail-on the policy decides: here the default policy, which blocks as well.
+    assert _run_step(steps["Scan"], {**scan_env, "FAIL_ON": ""}, tmp_path) == 1
+    assert _run_step(steps["Scan"], {**scan_env, "FAIL_ON": "never"}, tmp_path) == 0
+    outputs.write_text("")
+    assert _run_step(steps["Scan"], scan_env, tmp_path) == 1
     recorded = dict(line.split("=", 1) for line in outputs.read_text().splitlines())
     assert recorded == {"sarif-file": "runink.sarif", "exit-code": "1"}
     sarif = json.loads((tmp_path / "runink.sarif").read_text())
