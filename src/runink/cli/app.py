@@ -21,7 +21,9 @@ from runink.errors import ExitCode, RuninkError
 
 app = typer.Typer(
     name="runink",
-    help="Runink: automated CVE dependency monitoring.",
+    help="Runink: automated CVE dependency monitoring.\n\n"
+    "Exit codes: 0 passed, 1 blocked (or a ledger that does not verify), 2 usage, config, "
+    "policy or input error, 3 advisory data missing, stale or unreachable, 4 internal error.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
