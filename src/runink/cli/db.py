@@ -161,17 +161,17 @@ def status(
         )
         for title, items in (("Ecosystem", st.by_ecosystem), ("Source", st.by_source)):
             table = Table(title=None)
-            table.add_column(title)
-            table.add_column("Advisories", justify="right")
-            table.add_column("Withdrawn", justify="right")
-            table.add_column("Newest modified")
+            table.add_column(title, overflow="fold")
+            table.add_column("Advisories", justify="right", overflow="fold")
+            table.add_column("Withdrawn", justify="right", overflow="fold")
+            table.add_column("Newest modified", overflow="fold")
             for r in items:
                 table.add_row(r.group, str(r.advisories), str(r.withdrawn), _fmt(r.newest_modified))
             out.print(table)
         if feed_rows:
             table = Table(title=None)
             for title in ("Feed", "Scope", "Last success", "Newest record", "Last error"):
-                table.add_column(title)
+                table.add_column(title, overflow="fold")
             for row in feed_rows:
                 error = str(row["last_error"] or "")  # cleared by the next success
                 table.add_row(
@@ -336,11 +336,11 @@ def _print_sync(report: SyncReport, output: OutputFormat) -> None:
 
     table = Table(title=None)
     for title in ("Feed", "Scope", "Status"):
-        table.add_column(title)
+        table.add_column(title, overflow="fold")
     for title in ("New", "Updated", "Withdrawn", "Removed", "Events", "Requests", "Received"):
-        table.add_column(title, justify="right")
-    table.add_column("Time", justify="right")
-    table.add_column("Detail")
+        table.add_column(title, justify="right", overflow="fold")
+    table.add_column("Time", justify="right", overflow="fold")
+    table.add_column("Detail", overflow="fold")
     for r in report.results:
         status = str(r.status)
         style = {"failed": "red", "skipped": "yellow"}.get(status, "")

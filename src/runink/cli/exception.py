@@ -148,7 +148,7 @@ def list_(
         return
     table = Table()
     for column in ("Status", "Scope", "Expires", "Approved by", "Reason"):
-        table.add_column(column)
+        table.add_column(column, overflow="fold")
     style = {"active": "green", "expired": "red", "review overdue": "yellow"}
     for s in statuses:
         exc = s.exception

@@ -57,7 +57,7 @@ def exposure(
         return
     table = Table(title=f"{ident}: {len({r.artifact for r in result.rows})} artifact(s)")
     for col in ("Artifact", "Env", "Component", "Version", "Fixed", "Owners", "Status"):
-        table.add_column(col)
+        table.add_column(col, overflow="fold")
     for r in result.rows:
         table.add_row(
             escape(r.artifact), escape(r.environment or "-"), escape(r.purl), escape(r.version),

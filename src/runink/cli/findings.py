@@ -63,7 +63,7 @@ def findings(
         return
     table = Table()
     for col in ("Artifact", "Vulnerability", "Package", "Severity", "Status", "Opened", "Closed"):
-        table.add_column(col)
+        table.add_column(col, overflow="fold")
     for a, f in rows:
         closed = f.fixed_at if f.status == repo.FIXED else f.excepted_at
         status_text = f.status + (f" ({f.reason})" if f.status != repo.OPEN and f.reason else "")

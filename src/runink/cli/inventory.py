@@ -127,7 +127,7 @@ def list_(
         return
     table = Table()
     for col in ("Artifact", "Kind", "Env", "Team", "Components", "Open findings", "Last ingest"):
-        table.add_column(col)
+        table.add_column(col, overflow="fold")
     for a, n, when in rows:
         table.add_row(
             a.name, a.meta.kind, a.meta.environment or "-", a.meta.team or "-", str(n),
@@ -209,14 +209,14 @@ def show(
     out.print(f"policy: {escape(meta.policy_path or 'default policy')}")
     table = Table(title="Snapshots")
     for col in ("Id", "Ingested", "Components", "Current"):
-        table.add_column(col)
+        table.add_column(col, overflow="fold")
     for s in history:
         current = "yes" if s.id == artifact.current_snapshot_id else ""
         table.add_row(str(s.id), _fmt(s.ingested_at), str(s.components), current)
     out.print(table)
     table = Table(title=f"Findings ({sum(1 for f in found if f.status == 'open')} open)")
     for col in ("Vulnerability", "Package", "Severity", "Status", "Opened", "Fixed"):
-        table.add_column(col)
+        table.add_column(col, overflow="fold")
     for f in found:
         table.add_row(
             escape(f.vulnerability), escape(f.purl), f.severity or "-", f.status,

@@ -307,10 +307,10 @@ def log(
             writer.writerow([row[column] for column in CSV_COLUMNS])
     else:
         table = Table()
-        table.add_column("Seq", justify="right", no_wrap=True)
+        table.add_column("Seq", justify="right", no_wrap=True, overflow="fold")
         table.add_column("Recorded (UTC)", no_wrap=True)
         table.add_column("Actor", overflow="fold")
-        table.add_column("Kind", no_wrap=True)
+        table.add_column("Kind", no_wrap=True, overflow="fold")
         table.add_column("Subject", overflow="fold")
         table.add_column("Why / details", overflow="fold", ratio=1)
         for e in entries:

@@ -361,7 +361,7 @@ def components(
     else:
         table = Table()
         for col in ("Ecosystem", "Name", "Version", "Direct", "Scope", "Source"):
-            table.add_column(col)
+            table.add_column(col, overflow="fold")
         for c in inventory.components:
             direct = "-" if c.direct is None else ("yes" if c.direct else "no")
             where = f"{c.source}:{c.line}" if c.line else c.source
