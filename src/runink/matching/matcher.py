@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -55,14 +55,20 @@ class Matcher:
     def __init__(self, index: AdvisoryIndex) -> None:
         self.index = index
         self._facts: dict[tuple[str, ...], _GroupFacts] = {}
-        self._segments: dict[tuple[str, str, str], _Segments] = {}
+        self._hot: dict[
+            tuple[str, str],
+            tuple[Callable[[str], Any] | None, tuple[CompiledEntry, ...], _Segments | None],
+        ] = {}
 
     def match_all(self, components: Iterable[Component]) -> list[MatchResult]:
         return [self.match(c) for c in components]
 
     def match(self, component: Component) -> MatchResult:
-        eco_base = base_ecosystem(component.ecosystem)
-        parse = self.index.parser(eco_base)
+        ident = (component.ecosystem, component.name)
+        hot = self._hot.get(ident)
+        if hot is None:
+            hot = self._hot[ident] = self._prepare(component)
+        parse, entries, segments = hot
         key: Any = None
         problem: str | None = None
         if parse is None:
@@ -74,18 +80,49 @@ class Matcher:
                 key = parse(component.version)
             except InvalidVersionError as exc:
                 problem = f"{exc}: only exact version lists checked"
-        entries = self.index.entries(eco_base, component.name)
         if not entries:
             return MatchResult(component, (), problem)
-        if key is None:
-            templates = self._templates(component.ecosystem, component.version, None, entries)
+        if key is None or segments is None:
+            templates = self._templates(component.ecosystem, component.version, key, entries)
         else:
-            templates = self._segment_templates(component, eco_base, key, entries)
+            keys = segments.keys
+            if keys is not None and hasattr(key, "sort_key"):
+                k = key.sort_key
+                i = bisect_left(keys, k)
+                region = 2 * i + 1 if i < len(keys) and not k < keys[i] else 2 * i
+            else:
+                bounds = segments.bounds
+                i = bisect_left(bounds, key)
+                region = 2 * i + 1 if i < len(bounds) and not key < bounds[i] else 2 * i
+            found = segments.regions.get(region)
+            if found is None:
+                found = segments.regions[region] = self._templates(
+                    component.ecosystem, component.version, key, entries
+                )
+            templates = found
         if not templates:
             return MatchResult(component, (), problem)
         # Finding's fields after ``component``, in order, were laid out once per template.
         findings = tuple([Finding(component, *t.fields) for t in templates])
         return MatchResult(component, findings, problem)
+
+    def _prepare(
+        self, component: Component
+    ) -> tuple[Callable[[str], Any] | None, tuple[CompiledEntry, ...], _Segments | None]:
+        """Per (ecosystem, name): the version parser, the compiled entries and the regions.
+
+        Between two consecutive bounds of any entry (interval ends, listed versions, fixed
+        events), and at each bound, every comparison has the same outcome, so the findings are
+        the same for every version in that region: each region is evaluated once, by the first
+        version that falls into it.
+        """
+        eco_base = base_ecosystem(component.ecosystem)
+        parse = self.index.parser(eco_base)
+        entries = self.index.entries(eco_base, component.name)
+        segments = None
+        if entries and parse is not None:
+            segments = _Segments.build([e for e in entries if _applies(component.ecosystem, e)])
+        return parse, entries, segments
 
     def match_direct(self, component: Component) -> MatchResult:
         """``match`` without the segment cache: every entry evaluated for this version.
@@ -121,37 +158,6 @@ class Matcher:
                 for t in templates
             ),
         )
-
-    def _segment_templates(
-        self, component: Component, eco_base: str, key: Any, entries: tuple[CompiledEntry, ...]
-    ) -> tuple[_Template, ...]:
-        """The findings for ``key``, computed once per region between consecutive bounds.
-
-        Every bound any entry compares against (interval ends, listed versions, fixed events)
-        is a breakpoint; between two breakpoints, and at each one, every comparison has the
-        same outcome, so the result is the same for every version in that region.
-        """
-        table_key = (component.ecosystem, eco_base, component.name)
-        segments = self._segments.get(table_key)
-        if segments is None:
-            segments = self._segments[table_key] = _Segments.build(
-                [e for e in entries if _applies(component.ecosystem, e)]
-            )
-        keys = segments.keys
-        if keys is not None and hasattr(key, "sort_key"):
-            k = key.sort_key
-            i = bisect_left(keys, k)
-            region = 2 * i + 1 if i < len(keys) and not k < keys[i] else 2 * i
-        else:
-            bounds = segments.bounds
-            i = bisect_left(bounds, key)
-            region = 2 * i + 1 if i < len(bounds) and not key < bounds[i] else 2 * i
-        templates = segments.regions.get(region)
-        if templates is None:
-            templates = segments.regions[region] = self._templates(
-                component.ecosystem, component.version, key, entries
-            )
-        return templates
 
     def _templates(
         self,
