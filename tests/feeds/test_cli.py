@@ -197,3 +197,18 @@ def test_an_osv_sync_without_changes_keeps_the_advisory_data_fresh(
     assert old.code == 3 and "the advisory database is stale" in old.stderr
     assert runink_cli("db", "sync", "--feed", "osv").code == 0  # 304, but a success
     assert runink_cli("scan", repo, "--fail-on", "never", "--max-age", "30d").code == 0
+
+
+def test_sync_without_ecosystem_follows_the_inventory(
+    runink_cli: Cli, server: FeedServer, bucket: OsvBucket, tmp_path: Path
+) -> None:
+    # An empty database: no advisories name PyPI yet, but an ingested artifact has a PyPI
+    # package, so `db sync` with no --ecosystem follows PyPI (issue 6: "default: those present
+    # in the inventory").
+    publish_all(server, bucket)
+    (tmp_path / "requirements.txt").write_text("requests==2.31.0\n")
+    ingested = runink_cli("inventory", "ingest", str(tmp_path), "--artifact", "svc")
+    assert ingested.code == 0, ingested.stderr
+    result = runink_cli("db", "sync", "--feed", "osv")
+    assert result.code == 0, result.stderr
+    assert "PyPI" in result.stdout and "first sync from all.zip" in result.stdout

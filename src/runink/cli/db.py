@@ -225,6 +225,7 @@ def sync(
     """
     from runink.feeds.settings import load_feed_settings
     from runink.feeds.sync import run_sync
+    from runink.services.monitor import sync_ecosystems
     from runink.store.db import open_engine
 
     settings = load_feed_settings()
@@ -253,9 +254,16 @@ def sync(
                 ecosystems=ecosystem or (),
                 settings=settings,
                 progress=_RichProgress(bar),
+                default_ecosystems=sync_ecosystems,
             )
     else:
-        report = run_sync(engine, feeds=feed or (), ecosystems=ecosystem or (), settings=settings)
+        report = run_sync(
+            engine,
+            feeds=feed or (),
+            ecosystems=ecosystem or (),
+            settings=settings,
+            default_ecosystems=sync_ecosystems,
+        )
     _print_sync(report, output)
     for rejection in report.rejected:
         err.print(f"rejected: {rejection}", markup=False)

@@ -283,7 +283,9 @@ class CycleReport:
     seconds: float = 0.0
 
 
-def _inventory_ecosystems(conn: Connection) -> list[str]:
+def sync_ecosystems(conn: Connection) -> list[str]:
+    """The OSV ecosystems followed by default: the inventory's, plus those already stored or
+    synced (``runink db sync`` and ``watch`` without ``--ecosystem``)."""
     from runink.feeds.osv import present_ecosystems
 
     return sorted({*repo.inventory_ecosystems(conn), *present_ecosystems(conn)})
@@ -306,7 +308,7 @@ def run_cycle(
 
     report.recovered = flush_outbox(engine, cache)  # work a crash left behind
     if sync and not stopping():
-        report.sync = sync_fn(engine, default_ecosystems=_inventory_ecosystems)
+        report.sync = sync_fn(engine, default_ecosystems=sync_ecosystems)
     if not stopping():
         report.events = process_events(engine, cache, stop=stop)
     if not stopping():
