@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from runink.policy.compiler import CompiledExpression
 from runink.policy.context import (
     ArtifactFacts,
     EvaluationContext,
@@ -13,7 +14,9 @@ from runink.policy.context import (
     VulnerabilityFacts,
     parse_severity,
 )
-from runink.policy.defaults import fail_on_trigger, parsed_builtin_expression
+from runink.policy.defaults import fail_on_trigger
+from runink.policy.document import compile_expression
+from runink.policy.source import ScalarMap, raise_problems
 
 SEVERITIES = [None, "none", "low", "medium", "high", "critical"]
 
@@ -27,12 +30,20 @@ def context(severity: str | None) -> EvaluationContext:
     )
 
 
+def parsed_builtin_expression(when: str) -> CompiledExpression:
+    """The same condition text through the parser, checker and compiler."""
+    compiled, problems = compile_expression(when, ScalarMap.single_line(1, 1, len(when)), "<t>")
+    raise_problems(problems)
+    assert compiled is not None
+    return compiled
+
+
 @pytest.mark.parametrize("level", ["critical", "high", "medium", "low", "any"])
 def test_fast_builtin_equals_parsed_expression(level: str) -> None:
     trigger = fail_on_trigger(level)
     assert trigger is not None
-    parsed = parsed_builtin_expression(level)
-    assert trigger.when == parsed.source
+    parsed = parsed_builtin_expression(trigger.when)
+    assert parsed.source == trigger.when
     for severity in SEVERITIES:
         ctx = context(severity)
         assert trigger.expression.predicate(ctx) == parsed.predicate(ctx), (level, severity)

@@ -24,10 +24,10 @@ from typing import Final
 from runink.errors import UsageError
 from runink.policy.actions import BlockDeploy
 from runink.policy.checker import AnyOf, Checked, FieldRef, IsMissing, Test, TestOp
-from runink.policy.compiler import CompiledExpression, compile_checked
-from runink.policy.document import Policy, Trigger, compile_expression
+from runink.policy.compiler import compile_checked
+from runink.policy.document import Policy, Trigger
 from runink.policy.fields import resolve
-from runink.policy.source import Location, ScalarMap, raise_problems
+from runink.policy.source import Location
 from runink.scoring.severity import Severity
 
 __all__ = [
@@ -67,15 +67,6 @@ def _checked_builtin(level: str, when: str) -> Checked:
         at_least_none = Test(TestOp.GE, field, Severity("none").rank, when)
         return AnyOf((missing, at_least_none))
     return Test(TestOp.GE, field, Severity(level).rank, when)
-
-
-def parsed_builtin_expression(level: str) -> CompiledExpression:
-    """The built-in condition through the parser, checker and compiler (for the tests)."""
-    when = _expression_for(level)
-    compiled, problems = compile_expression(when, ScalarMap.single_line(1, 1, len(when)), "<t>")
-    raise_problems(problems)
-    assert compiled is not None
-    return compiled
 
 
 def _builtin(level: str, name: str, origin: str) -> Trigger:

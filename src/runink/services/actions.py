@@ -71,7 +71,7 @@ def finding_key(artifact: str, finding: Finding) -> str:
 class _Pending:
     key: str
     finding: Finding
-    outcome: Outcome
+    ticket: Ticket | None  # the ticket action, for its title and labels
     trigger: str
     index: int
     action: str
@@ -87,7 +87,6 @@ class _Executor:
     actor: str
     scan_id: str | None
     now: dt.datetime
-    dry_run: bool
     done: dict[tuple[str, str, int, str], tuple[str, int]] = field(default_factory=dict)
     report: ActionsReport = field(default_factory=ActionsReport)
     entries: list[EntryInput] = field(default_factory=list)
@@ -172,11 +171,8 @@ class _Executor:
     def alert(self, finding: Finding, outcome: Outcome, trigger: str) -> AlertFacts:
         from runink.notify.message import AlertFacts
 
-        cves = [a for a in finding.aliases if a.startswith("CVE-")]
-        kev_dates = [self.enrichment.kev[c] for c in cves if c in self.enrichment.kev]
-        epss = max(
-            (self.enrichment.epss[c] for c in cves if c in self.enrichment.epss), default=None
-        )
+        facts = outcome.context.vulnerability  # KEV/EPSS as services.gate joined them
+        kev_dates = [self.enrichment.kev[a] for a in finding.aliases if a in self.enrichment.kev]
         reasons = [a.policy for _, a in outcome.blocks]
         artifact = self.setup.artifact
         return AlertFacts.from_finding(
@@ -188,30 +184,11 @@ class _Executor:
             team=artifact.team,
             trigger=trigger,
             blocked_reason="; ".join(dict.fromkeys(reasons)) if reasons else None,
-            kev=bool(kev_dates) if self.enrichment.kev_known or kev_dates else None,
+            kev=facts.kev,
             kev_date_added=min(kev_dates) if kev_dates else None,
-            epss_score=epss[0] if epss else None,
-            epss_percentile=epss[1] if epss else None,
+            epss_score=facts.epss,
+            epss_percentile=facts.epss_percentile,
         )
-
-    def targets(self, action: Notify) -> list[Target]:
-        from runink.notify.dispatch import ChannelTarget, EmailTarget
-
-        emails: list[str] = []
-        channels: list[Target] = []
-        for recipient in action.who:
-            if recipient.kind is RecipientKind.ADDRESS:
-                emails.append(recipient.value)
-            elif recipient.kind is RecipientKind.OWNER:
-                emails.extend(self.setup.owners.emails)
-            elif recipient.kind is RecipientKind.TEAM:
-                emails.extend(self.setup.team_emails or self.setup.owners.emails)
-            else:
-                channels.append(ChannelTarget(recipient.value))
-        found: list[Target] = []
-        if emails:
-            found.append(EmailTarget(tuple(dict.fromkeys(emails))))
-        return found + channels
 
     def plan(self, finding: Finding, outcome: Outcome, pending: list[_Pending]) -> None:
         key = finding_key(self.artifact_name, finding)
@@ -256,7 +233,7 @@ class _Executor:
                 self.mark(key, finding, trigger.name, -1, _FIRED, _FIRED)
             for index, action in enumerate(trigger.actions):
                 if isinstance(action, Notify):
-                    targets = self.targets(action)
+                    targets = _targets(self.setup, action)
                     if not targets:
                         self.report.records.append(
                             ActionRecord(
@@ -282,7 +259,7 @@ class _Executor:
                             _Pending(
                                 key,
                                 finding,
-                                outcome,
+                                None,
                                 trigger.name,
                                 index,
                                 "notify",
@@ -301,7 +278,7 @@ class _Executor:
                         _Pending(
                             key,
                             finding,
-                            outcome,
+                            action,
                             trigger.name,
                             index,
                             "ticket",
@@ -334,7 +311,7 @@ class _Executor:
         from runink.notify.settings import load_notify_settings
         from runink.notify.ticket import send_ticket
 
-        settings = load_notify_settings()
+        settings = self.setup.notify or load_notify_settings()
         dispatcher = Dispatcher(settings)
         batches: dict[tuple[str, str], list[_Pending]] = {}
         for p in pending:
@@ -349,7 +326,7 @@ class _Executor:
             else:
                 channel_name = target_label.split(":", 1)[1]
                 channel = settings.channel(channel_name)
-                ticket = self._ticket_action(items[0])
+                ticket = items[0].ticket
                 if channel is None:
                     result = dispatcher.deliver(ChannelTarget(channel_name), unique_alerts)
                 else:
@@ -410,13 +387,6 @@ class _Executor:
                 EntryInput(actor=self.actor, kind=kind, subject=self.subject(), payload=payload)
             )
 
-    def _ticket_action(self, p: _Pending) -> Ticket | None:
-        for firing in p.outcome.fired:
-            if firing.trigger.name == p.trigger:
-                action = firing.trigger.actions[p.index]
-                return action if isinstance(action, Ticket) else None
-        return None
-
     def _write_rows(self, rows: list[dict[str, Any]]) -> None:
         """Upsert delivery rows in one transaction (attempts counted, first attempt kept)."""
         if not rows:
@@ -455,6 +425,27 @@ class _Executor:
                     )
 
 
+def _targets(setup: PolicySetup, action: Notify) -> list[Target]:
+    """Where a ``notify`` goes: one e-mail to every address it resolves to, then each channel."""
+    from runink.notify.dispatch import ChannelTarget, EmailTarget
+
+    emails: list[str] = []
+    channels: list[Target] = []
+    for recipient in action.who:
+        if recipient.kind is RecipientKind.ADDRESS:
+            emails.append(recipient.value)
+        elif recipient.kind is RecipientKind.OWNER:
+            emails.extend(setup.owners.emails)
+        elif recipient.kind is RecipientKind.TEAM:
+            emails.extend(setup.team_emails or setup.owners.emails)
+        else:
+            channels.append(ChannelTarget(recipient.value))
+    found: list[Target] = []
+    if emails:
+        found.append(EmailTarget(tuple(dict.fromkeys(emails))))
+    return found + channels
+
+
 def _label(target: Target) -> str:
     from runink.notify.dispatch import EmailTarget
 
@@ -491,7 +482,6 @@ def execute(
         actor=actor,
         scan_id=scan_id,
         now=now or utcnow(),
-        dry_run=False,
     )
     name = executor.artifact_name
     keys = [finding_key(name, f) for f in decision.findings]
@@ -541,21 +531,14 @@ def execute(
 def dry_run_records(decision: GateDecision) -> list[ActionRecord]:
     """What ``execute`` would do, without sending, recording or reading delivery state."""
     records: list[ActionRecord] = []
-    dummy = _Executor(
-        engine=None,  # type: ignore[arg-type]
-        decision=decision,
-        enrichment=Enrichment(),
-        actor="",
-        scan_id=None,
-        now=utcnow(),
-        dry_run=True,
-    )
     for finding, outcome in zip(decision.findings, decision.evaluation.outcomes, strict=True):
         name = f"{finding.id} in {finding.component.purl}"
         for firing in outcome.fired:
             for action in firing.trigger.actions:
                 if isinstance(action, Notify):
-                    targets = [_label(t) for t in dummy.targets(action)] or ["(no owner known)"]
+                    targets = [_label(t) for t in _targets(decision.setup, action)] or [
+                        "(no owner known)"
+                    ]
                     detail = ", ".join(targets)
                 elif isinstance(action, Ticket):
                     detail = f"ticket:{action.channel}"
@@ -578,17 +561,20 @@ __all__ = [
 ]
 
 
+def _sha256(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
 def input_hashes(report_root: Path, paths: Sequence[str]) -> list[dict[str, str]]:
     """``[{path, sha256}]`` for every file the scan read (the scan.started evidence)."""
-    base = report_root if report_root.is_dir() else report_root.parent
     found = []
     for rel in paths:
-        target = base / rel if report_root.is_dir() else report_root
-        try:
-            digest = hashlib.sha256(target.read_bytes()).hexdigest()
-        except OSError:
-            continue
-        found.append({"path": rel, "sha256": digest})
+        digest = _sha256(report_root / rel if report_root.is_dir() else report_root)
+        if digest is not None:
+            found.append({"path": rel, "sha256": digest})
     return found
 
 
@@ -596,11 +582,9 @@ def policy_hashes(paths: Sequence[Path]) -> list[dict[str, str]]:
     """``[{path, sha256, role: policy}]`` for the policy files in force."""
     found = []
     for path in paths:
-        try:
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        except OSError:
-            continue
-        found.append({"path": str(path), "sha256": digest, "role": "policy"})
+        digest = _sha256(path)
+        if digest is not None:
+            found.append({"path": str(path), "sha256": digest, "role": "policy"})
     return found
 
 

@@ -10,9 +10,11 @@ acts: ``services.actions`` executes the decision.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -27,6 +29,9 @@ from runink.policy.evaluate import Evaluation, evaluate
 from runink.services.ownership import Owners, parse_ownership, resolve_owners
 from runink.services.scan import GateView, ScanReport, identity
 
+if TYPE_CHECKING:  # the notify stack is imported only when a policy notifies
+    from runink.notify.settings import NotifySettings
+
 
 @dataclass(frozen=True, slots=True)
 class PolicySetup:
@@ -37,6 +42,7 @@ class PolicySetup:
     owners: Owners
     policy_files: tuple[Path, ...]
     team_emails: tuple[str, ...] = ()  # the ownership map's addresses for the artifact's team
+    notify: NotifySettings | None = None  # read with the config when the policy notifies
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,20 +115,22 @@ def load_setup(
         files.insert(0, repo_policy)
     loaded = load_policy(files) if files else None
     policy = effective_policy(loaded, fail_on)
+    config = load_config_file(settings)
+    notify = None
     if any(
         isinstance(a, Notify | Ticket) for t in policy.triggers for a in t.actions
     ):  # channel names must exist in the server config: a typo is an error, not a lost alert
-        from runink.notify.settings import load_notify_settings
+        from runink.notify.settings import parse_notify_settings
         from runink.policy.source import raise_problems
 
-        raise_problems(check_channels(policy, load_notify_settings().channel_names))
+        notify = parse_notify_settings(config, source=str(settings.config_path), environ=os.environ)
+        raise_problems(check_channels(policy, notify.channel_names))
     artifact = policy.artifact or ArtifactFacts()
     base = root if root.is_dir() else root.parent
     if artifact.name is None:
         artifact = replace(artifact, name=base.resolve().name or "artifact")
     if artifact.kind is None:
         artifact = replace(artifact, kind="repo")
-    config = load_config_file(settings)
     rules = parse_ownership(config, str(settings.config_path))
     owners = resolve_owners(
         artifact_name=artifact.name or "",
@@ -139,7 +147,7 @@ def load_setup(
     team_emails = tuple(
         dict.fromkeys(e for r in rules if owners.team and r.team == owners.team for e in r.emails)
     )
-    return PolicySetup(policy, artifact, owners, tuple(files), team_emails)
+    return PolicySetup(policy, artifact, owners, tuple(files), team_emails, notify)
 
 
 def load_enrichment(engine: Engine, findings: Sequence[Finding]) -> Enrichment:
