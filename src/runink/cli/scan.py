@@ -6,12 +6,21 @@ import datetime as dt
 import re
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from runink.cli._console import OutputFormat, err, out
 from runink.errors import AdvisoryDataError, ExitCode, UsageError
 from runink.render.kinds import ReportFormat
+
+if TYPE_CHECKING:  # heavy modules stay out of CLI start-up
+    from sqlalchemy.engine import Engine
+
+    from runink.inventory.discovery import DiscoveryOptions
+    from runink.services.actions import ActionsReport
+    from runink.services.gate import GateDecision
+    from runink.services.scan import ScanReport
 
 _AGE = re.compile(r"^(\d+(?:\.\d+)?)\s*([smhdw]?)$")
 
@@ -28,7 +37,7 @@ def parse_age(text: str) -> dt.timedelta | None:
     return dt.timedelta(seconds=value * seconds)
 
 
-def _discovery_options(exclude: list[str] | None, no_default_excludes: bool):  # type: ignore[no-untyped-def]
+def _discovery_options(exclude: list[str] | None, no_default_excludes: bool) -> DiscoveryOptions:
     from runink.inventory.discovery import DEFAULT_EXCLUDES, DiscoveryOptions
 
     patterns = () if no_default_excludes else DEFAULT_EXCLUDES
@@ -42,7 +51,7 @@ _FAIL_ON_HELP = (
 )
 
 
-def _gated(  # type: ignore[no-untyped-def]
+def _gated(
     path: Path,
     *,
     max_age: str,
@@ -53,7 +62,7 @@ def _gated(  # type: ignore[no-untyped-def]
     fail_on: str | None,
     act: bool,
     command: str,
-):
+) -> tuple[ScanReport, GateDecision, ActionsReport | None]:
     """Scan PATH, evaluate the policy, and (when ``act``) run its actions and record the
     decisions in the evidence ledger. Returns (report, decision, actions report or None)."""
     import uuid
@@ -127,7 +136,7 @@ def _gated(  # type: ignore[no-untyped-def]
     return report, decision, actions_report
 
 
-def _advisory_data_version(engine, data_as_of) -> dict[str, object]:  # type: ignore[no-untyped-def]
+def _advisory_data_version(engine: Engine, data_as_of: dt.datetime | None) -> dict[str, object]:
     """What the scan matched against: the newest import/sync and the number of advisories."""
     from runink.store import advisory_repo
 
@@ -136,7 +145,7 @@ def _advisory_data_version(engine, data_as_of) -> dict[str, object]:  # type: ig
     return {"last_import": data_as_of.isoformat() if data_as_of else None, "advisories": count}
 
 
-def _exit_code(report) -> ExitCode:  # type: ignore[no-untyped-def]
+def _exit_code(report: ScanReport) -> ExitCode:
     if report.strict_failure:
         return ExitCode.USAGE
     if report.blocked:
@@ -144,7 +153,7 @@ def _exit_code(report) -> ExitCode:  # type: ignore[no-untyped-def]
     return ExitCode.OK
 
 
-def _print_actions(actions_report) -> None:  # type: ignore[no-untyped-def]
+def _print_actions(actions_report: ActionsReport | None) -> None:
     from rich.markup import escape
 
     if actions_report is None:
