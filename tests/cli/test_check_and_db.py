@@ -130,3 +130,23 @@ def test_version_and_help(runink: Runner) -> None:
     assert runink("--version").stdout.startswith("runink ")
     help_text = runink("--help").stdout
     assert "check" in help_text and "db" in help_text
+
+
+def test_check_reads_the_embedded_database_without_sqlalchemy(demo_db: Runner) -> None:
+    """The fast read path is taken: SQLAlchemy is never imported (it is half the command's
+    start-up), and the answer is the one the other tests check."""
+    result = demo_db("check", "pkg:pypi/django@3.2.0", env={"PYTHONPROFILEIMPORTTIME": "1"})
+    assert result.code == 1
+    assert "CVE-2023-36053" in result.stdout
+    imported = result.stderr
+    assert "runink.store.embedded" in imported
+    assert "sqlalchemy" not in imported
+
+
+def test_check_migrates_an_old_database_then_answers(runink: Runner, runink_home: Path) -> None:
+    from runink.store.db import create_db_engine, migrate
+
+    migrate(create_db_engine(f"sqlite:///{runink_home / 'runink.db'}"), "0001")
+    result = runink("check", "pkg:pypi/django@3.2.0")
+    assert result.code == 3, result.stderr  # migrated, then: no advisory data
+    assert "empty" in result.stderr

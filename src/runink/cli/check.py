@@ -5,12 +5,16 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from runink.cli._console import OutputFormat, err, out, severity_style
 from runink.errors import AdvisoryDataError, ExitCode, InputError
 from runink.model.finding import Finding
+
+if TYPE_CHECKING:
+    from runink.services.checking import AdvisoryReader
 
 
 def _read_purls(source: str) -> list[str]:
@@ -42,20 +46,13 @@ def check(
     """
     from runink.render.findings_json import finding_dict
     from runink.services.checking import check_purls
-    from runink.store.db import StoreMissing, open_engine
 
     items = list(purls or [])
     if from_file:
         items.extend(_read_purls(from_file))
     if not items:
         raise InputError("no package URLs given (pass PURL arguments or --from FILE)")
-    try:
-        engine = open_engine(create=False)
-    except StoreMissing as exc:
-        raise AdvisoryDataError(
-            f"no advisory database at {exc.path}: run `runink db import PATH` first"
-        ) from None
-    report = check_purls(engine, items)
+    report = check_purls(_advisory_reader(), items)
     findings = sorted(
         (f for r in report.results for f in r.findings),
         key=lambda f: (-(f.score or 0.0), f.component.purl, f.id),
@@ -70,6 +67,27 @@ def check(
         raise typer.Exit(int(ExitCode.USAGE))
     if findings:
         raise typer.Exit(int(ExitCode.BLOCKED))
+
+
+def _advisory_reader() -> AdvisoryReader:
+    """The embedded database through the standard library when it is ready to read (no
+    SQLAlchemy import: half of this command's time), else the configured database."""
+    from runink.config import load_settings
+    from runink.services.checking import EmbeddedReader, EngineReader
+    from runink.store import embedded
+
+    settings = load_settings()
+    conn = embedded.connect(settings)
+    if conn is not None:
+        return EmbeddedReader(conn)
+    from runink.store.db import StoreMissing, open_engine
+
+    try:
+        return EngineReader(open_engine(settings, create=False))
+    except StoreMissing as exc:
+        raise AdvisoryDataError(
+            f"no advisory database at {exc.path}: run `runink db import PATH` first"
+        ) from None
 
 
 def _print_table(findings: list[Finding], checked: int) -> None:
