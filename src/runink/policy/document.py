@@ -28,7 +28,6 @@ from runink.policy.checker import check_expression
 from runink.policy.compiler import CompiledExpression, compile_checked
 from runink.policy.context import ArtifactFacts, EvaluationContext
 from runink.policy.exceptions import PolicyException, parse_exception
-from runink.policy.parser import ExpressionSyntaxError, parse_expression
 from runink.policy.source import ExprProblem, Location, Problem, ScalarMap, raise_problems
 from runink.policy.yamlsource import Node, load_yaml
 
@@ -124,6 +123,8 @@ def compile_expression(
     def place(problem: ExprProblem) -> Problem:
         line, column = where.at(problem.offset)
         return Problem(Location(path, line, column), prefix + problem.message, problem.suggestion)
+
+    from runink.policy.parser import ExpressionSyntaxError, parse_expression  # lark: on demand
 
     try:
         tree = parse_expression(text)

@@ -12,10 +12,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-
 from runink.policy.source import Location, Problem, ScalarMap
 
 __all__ = ["Node", "load_yaml"]
@@ -53,19 +49,16 @@ class Node:
         return f"{self.path}.{key}" if self.path else str(key)
 
     def key_location(self, key: str) -> Location:
-        value = self.value
-        if isinstance(value, CommentedMap):
-            return self._at(value.lc.key(key))
-        return self.location
+        lc = _line_col(self.value, dict)
+        return self._at(lc.key(key)) if lc is not None else self.location
 
     def child(self, key: str) -> Node | None:
         """The value under ``key`` of a mapping, or None when absent."""
         value = self.value
         if not isinstance(value, dict) or key not in value:
             return None
-        location = self.location
-        if isinstance(value, CommentedMap):
-            location = self._at(value.lc.value(key))
+        lc = _line_col(value, dict)
+        location = self._at(lc.value(key)) if lc is not None else self.location
         return Node(value[key], location, self._child_path(key), self.raw)
 
     def key_names(self) -> list[str]:
@@ -76,10 +69,9 @@ class Node:
         value = self.value
         if not isinstance(value, list):
             return
+        lc = _line_col(value, list)
         for index, item in enumerate(value):
-            location = self.location
-            if isinstance(value, CommentedSeq):
-                location = self._at(value.lc.item(index))
+            location = self._at(lc.item(index)) if lc is not None else self.location
             yield Node(item, location, self._child_path(index), self.raw)
 
     def _at(self, position: tuple[int, int] | None) -> Location:
@@ -118,8 +110,18 @@ class Node:
         return ScalarMap(self.raw, line, col, text)
 
 
+def _line_col(value: object, kind: type) -> Any:
+    """ruamel's line/column record of a mapping or sequence it loaded, or None for a value
+    built in memory. (ruamel is imported only by ``load_yaml``: a scan without a policy file
+    never pays for it.)"""
+    return getattr(value, "lc", None) if isinstance(value, kind) else None
+
+
 def load_yaml(text: str, path: str) -> tuple[Node | None, Problem | None]:
     """Parse ``text`` (the content of ``path``) with positions; a YAML error is a problem."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
     yaml = YAML(typ="rt")
     yaml.allow_duplicate_keys = False
     try:
