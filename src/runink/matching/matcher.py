@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import dataclasses
 from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any, Final
 
 from runink.errors import InvalidVersionError
@@ -14,7 +14,7 @@ from runink.matching.ranges import CompiledEntry
 from runink.model.advisory import canonical_id
 from runink.model.component import Component
 from runink.model.ecosystems import base_ecosystem, ecosystem_matches
-from runink.model.finding import Finding, MatchReason
+from runink.model.finding import Finding, FindingDetails, MatchReason
 
 _SCORE_VERSION_RANK = {"4.0": 4, "3.1": 3, "3.0": 2, "2.0": 1}
 
@@ -50,7 +50,11 @@ class _Hit:
 
 
 class Matcher:
-    """Matches components against an ``AdvisoryIndex``."""
+    """Matches components against an ``AdvisoryIndex``.
+
+    The index must not change once a matcher uses it: what each package's entries say is
+    cached, per version region and per version text.
+    """
 
     def __init__(self, index: AdvisoryIndex) -> None:
         self.index = index
@@ -59,11 +63,43 @@ class Matcher:
             tuple[str, str],
             tuple[Callable[[str], Any] | None, tuple[CompiledEntry, ...], _Segments | None],
         ] = {}
+        # (ecosystem, name) -> version text -> what ``match`` reports for it.
+        self._known: dict[tuple[str, str], dict[str, _Outcome]] = {}
 
     def match_all(self, components: Iterable[Component]) -> list[MatchResult]:
-        return [self.match(c) for c in components]
+        match = self.match
+        return [match(c) for c in components]
 
     def match(self, component: Component) -> MatchResult:
+        known = self._known.get((component.ecosystem, component.name))
+        outcome = None if known is None else known.get(component.version)
+        if outcome is None:
+            outcome = self._evaluate(component)
+        # Built without the dataclass ``__init__``s (the hot path: one finding per matched
+        # vulnerability, each sharing its region's details).
+        details, problem = outcome
+        result = _new(MatchResult)
+        _set_result_component(result, component)
+        _set_result_problem(result, problem)
+        if not details:
+            _set_result_findings(result, ())
+        elif len(details) == 1:
+            finding = _new(Finding)
+            _set_finding_component(finding, component)
+            _set_finding_details(finding, details[0])
+            _set_result_findings(result, (finding,))
+        else:
+            findings = []
+            for d in details:
+                finding = _new(Finding)
+                _set_finding_component(finding, component)
+                _set_finding_details(finding, d)
+                findings.append(finding)
+            _set_result_findings(result, tuple(findings))
+        return result
+
+    def _evaluate(self, component: Component) -> _Outcome:
+        """What ``match`` reports for this component's (ecosystem, name, version text)."""
         ident = (component.ecosystem, component.name)
         hot = self._hot.get(ident)
         if hot is None:
@@ -80,10 +116,12 @@ class Matcher:
                 key = parse(component.version)
             except InvalidVersionError as exc:
                 problem = f"{exc}: only exact version lists checked"
+        outcome: _Outcome
         if not entries:
-            return MatchResult(component, (), problem)
-        if key is None or segments is None:
-            templates = self._templates(component.ecosystem, component.version, key, entries)
+            outcome = ((), problem) if problem is not None else _NOTHING
+        elif key is None or segments is None:
+            details = self._templates(component.ecosystem, component.version, key, entries)
+            outcome = (details, problem)
         else:
             keys = segments.keys
             if keys is not None and hasattr(key, "sort_key"):
@@ -96,15 +134,16 @@ class Matcher:
                 region = 2 * i + 1 if i < len(bounds) and not key < bounds[i] else 2 * i
             found = segments.regions.get(region)
             if found is None:
-                found = segments.regions[region] = self._templates(
-                    component.ecosystem, component.version, key, entries
-                )
-            templates = found
-        if not templates:
-            return MatchResult(component, (), problem)
-        # Finding's fields after ``component``, in order, were laid out once per template.
-        findings = tuple([Finding(component, *t.fields) for t in templates])
-        return MatchResult(component, findings, problem)
+                details = self._templates(component.ecosystem, component.version, key, entries)
+                found = segments.regions[region] = (details, None) if details else _NOTHING
+            outcome = found  # parsed, so no problem
+        known = self._known.get(ident)
+        if known is None:
+            known = self._known[ident] = {}
+        elif len(known) >= _KNOWN_TEXTS_PER_PACKAGE:
+            known.clear()  # bounded memory for long-running matchers; re-evaluated as met
+        known[component.version] = outcome
+        return outcome
 
     def _prepare(
         self, component: Component
@@ -142,20 +181,20 @@ class Matcher:
             component,
             tuple(
                 Finding(
-                    component,
-                    t.facts.id,
-                    t.facts.aliases,
-                    t.advisories,
-                    t.facts.summary,
-                    t.facts.score,
-                    t.facts.severity,
-                    t.facts.vector,
-                    t.fixed,
-                    t.reasons,
-                    t.facts.published,
-                    t.facts.modified,
+                    component=component,
+                    id=d.id,
+                    aliases=d.aliases,
+                    advisories=d.advisories,
+                    summary=d.summary,
+                    score=d.score,
+                    severity=d.severity,
+                    vector=d.vector,
+                    fixed=d.fixed,
+                    reasons=d.reasons,
+                    published=d.published,
+                    modified=d.modified,
                 )
-                for t in templates
+                for d in templates
             ),
         )
 
@@ -165,7 +204,7 @@ class Matcher:
         version_text: str,
         key: Any,
         entries: tuple[CompiledEntry, ...],
-    ) -> tuple[_Template, ...]:
+    ) -> tuple[FindingDetails, ...]:
         hits: dict[str, _Hit] = {}
         for entry in entries:
             if not _applies(ecosystem, entry):
@@ -187,7 +226,7 @@ class Matcher:
             return ()
         groups = [list(hits.values())] if len(hits) == 1 else _merge(hits, self.index.infos)
         templates = [self._template(group) for group in groups]
-        templates.sort(key=lambda t: t.facts.id)
+        templates.sort(key=lambda t: t.id)
         return tuple(templates)
 
     def _group_facts(self, advisory_ids: tuple[str, ...]) -> _GroupFacts:
@@ -213,7 +252,7 @@ class Matcher:
             )
         return facts
 
-    def _template(self, group: list[_Hit]) -> _Template:
+    def _template(self, group: list[_Hit]) -> FindingDetails:
         group.sort(key=lambda h: h.advisory_id)
         advisories = tuple(h.advisory_id for h in group)
         # The fix that every agreeing source accepts: the largest of their smallest fixes.
@@ -222,11 +261,19 @@ class Matcher:
         for h in group:
             if h.fixed is not None and (best is None or best < h.fixed[0]):
                 best, fixed = h.fixed
-        return _Template(
-            facts=self._group_facts(advisories),
+        facts = self._group_facts(advisories)
+        return FindingDetails(
+            id=facts.id,
+            aliases=facts.aliases,
             advisories=advisories,
+            summary=facts.summary,
+            score=facts.score,
+            severity=facts.severity,
+            vector=facts.vector,
             fixed=fixed,
             reasons=tuple(r for h in group for r in h.reasons),
+            published=facts.published,
+            modified=facts.modified,
         )
 
 
@@ -234,49 +281,27 @@ def _applies(ecosystem: str, entry: CompiledEntry) -> bool:
     return entry.ecosystem == ecosystem or ecosystem_matches(ecosystem, entry.ecosystem)
 
 
-@dataclass(frozen=True, slots=True)
-class _Template:
-    """A finding without its component: what a region of versions shares."""
+#: What ``match`` reports for one version text: the shared details of each finding (sorted by
+#: id), and why the component could not be fully checked, if so.
+_Outcome = tuple[tuple[FindingDetails, ...], str | None]
+_NOTHING: Final[_Outcome] = ((), None)
+#: Version texts remembered per package before the package's memo starts afresh.
+_KNOWN_TEXTS_PER_PACKAGE: Final = 4096
 
-    facts: _GroupFacts
-    advisories: tuple[str, ...]
-    fixed: str | None
-    reasons: tuple[MatchReason, ...]
-    #: ``Finding``'s fields after ``component``, in declaration order (built once).
-    fields: tuple[Any, ...] = ()
-
-    def __post_init__(self) -> None:
-        f = self.facts
-        fields = (
-            f.id,
-            f.aliases,
-            self.advisories,
-            f.summary,
-            f.score,
-            f.severity,
-            f.vector,
-            self.fixed,
-            self.reasons,
-            f.published,
-            f.modified,
-        )
-        object.__setattr__(self, "fields", fields)
-
-
-# ``_Template.fields`` (and ``match_direct``) build Findings positionally: fail loudly at import
-# if Finding's fields are ever reordered.
-_FINDING_FIELDS: Final = (
-    "component", "id", "aliases", "advisories", "summary", "score", "severity", "vector",
-    "fixed", "reasons", "published", "modified",
-)  # fmt: skip
-if tuple(f.name for f in dataclasses.fields(Finding)) != _FINDING_FIELDS:  # pragma: no cover
-    raise ImportError("runink.model.finding.Finding changed: update runink.matching.matcher")
+# ``match`` builds results and findings by setting their slots directly.
+_sort_key = attrgetter("sort_key")
+_new = object.__new__
+_set_result_component = MatchResult.__dict__["component"].__set__
+_set_result_findings = MatchResult.__dict__["findings"].__set__
+_set_result_problem = MatchResult.__dict__["problem"].__set__
+_set_finding_component = Finding.__dict__["component"].__set__
+_set_finding_details = Finding.__dict__["details"].__set__
 
 
 @dataclass(slots=True)
 class _Segments:
     bounds: list[Any]  # sorted, distinct parsed versions
-    regions: dict[int, tuple[_Template, ...]]
+    regions: dict[int, _Outcome]  # region -> its outcome (never a problem: versions parsed)
     keys: list[Any] | None = None  # the bounds' sort keys, when every bound has one
 
     @classmethod
@@ -290,14 +315,24 @@ class _Segments:
                     points.append(iv.lower)
                 if iv.upper is not None:
                     points.append(iv.upper)
-        points.sort()
         bounds: list[Any] = []
+        if points and len({p.__class__ for p in points}) == 1 and hasattr(points[0], "sort_key"):
+            # Versions of one class order by their sort keys (plain tuples): sorting and
+            # bisecting those compares in C, with the same outcomes as comparing the versions.
+            points.sort(key=_sort_key)
+            keys: list[Any] = []
+            for p in points:
+                k = p.sort_key
+                if not keys or keys[-1] < k:
+                    bounds.append(p)
+                    keys.append(k)
+            return cls(bounds, {}, keys)
+        points.sort()
         for p in points:
             if not bounds or bounds[-1] < p:
                 bounds.append(p)
-        # Versions order by their sort keys (plain tuples): bisecting those compares in C.
-        keys = [b.sort_key for b in bounds] if all(hasattr(b, "sort_key") for b in bounds) else None
-        return cls(bounds, {}, keys)
+        same = all(hasattr(b, "sort_key") for b in bounds)
+        return cls(bounds, {}, [b.sort_key for b in bounds] if same else None)
 
 
 def _entry_reasons(entry: CompiledEntry, version_text: str, key: Any) -> list[MatchReason]:
