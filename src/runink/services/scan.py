@@ -7,7 +7,6 @@ threshold blocks. A missing advisory database, or one older than ``--max-age``, 
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -141,7 +140,7 @@ def match_inventory(
             if result.problem:
                 problems.append(ComponentProblem(occurrence, result.problem))
             findings.extend(
-                f if occurrence is occurrences[0] else dataclasses.replace(f, component=occurrence)
+                f if occurrence is occurrences[0] else Finding.of(occurrence, f.details)
                 for f in result.findings
             )
     findings.sort(key=_finding_order)
