@@ -20,36 +20,49 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _shared import ROOT, advisory_roots, calibration, line, timed
 
 
-def bench_import(home: Path) -> None:
+def bench_import(home: Path, repeat: int = 3) -> None:
     from runink.services.importing import import_sources, plan_import
     from runink.store.db import open_engine
 
     roots = advisory_roots()
-    print("advisory import (fresh SQLite database, one transaction per import):")
+    print(
+        f"advisory import (fresh SQLite database, one transaction per import; best of {repeat},"
+        " wall time up to the commit, CPU time including it):"
+    )
     total_records = 0
     total_seconds = 0.0
     json_records = 0
     json_seconds = 0.0
+    json_cpu = 0.0
     for label, root in roots.items():
-        os.environ["RUNINK_HOME"] = str(home / label.split()[0])
-        engine = open_engine()
-        sources, _ = plan_import([root])
-        report = import_sources(engine, sources, origin=str(root))
+        seconds = cpu = float("inf")
+        for attempt in range(repeat):
+            folder = home / f"{label.split()[0]}-{attempt}"
+            os.environ["RUNINK_HOME"] = str(folder)
+            engine = open_engine()
+            sources, _ = plan_import([root])
+            cpu_start = time.process_time()
+            report = import_sources(engine, sources, origin=str(root))
+            cpu = min(cpu, time.process_time() - cpu_start)
+            seconds = min(seconds, report.seconds)
+            engine.dispose()
+            shutil.rmtree(folder, ignore_errors=True)
         n = report.records
         line(
             f"{label}: {n} records",
-            f"{report.seconds:6.2f} s  {n / report.seconds:>9,.0f} records/s",
+            f"{seconds:6.2f} s  {n / seconds:>9,.0f} records/s  (CPU {n / cpu:,.0f}/s)",
         )
         total_records += n
-        total_seconds += report.seconds
+        total_seconds += seconds
         if "JSON" in label:
             json_records += n
-            json_seconds += report.seconds
-        engine.dispose()
+            json_seconds += seconds
+            json_cpu += cpu
     line(
         f"JSON records (target >= 10,000/s): {json_records}",
         f"{json_records / json_seconds:>9,.0f} records/s",
     )
+    line("  the same, CPU time", f"{json_cpu:6.2f} s  {json_records / json_cpu:>9,.0f} records/s")
     line(f"all records: {total_records}", f"{total_records / total_seconds:>9,.0f} records/s")
     # One database with everything, for the next benchmarks.
     os.environ["RUNINK_HOME"] = str(home / "all")
@@ -99,7 +112,13 @@ def bench_match(home: Path, count: int = 100_000) -> None:
     results = matcher.match_all(components)
     cold = time.perf_counter() - cold_start
     # Then the steady state of a long-running matcher: every region already evaluated.
-    seconds, _ = timed(lambda: matcher.match_all(components))
+    # Best of 3, wall and CPU time (the machine is shared: CPU time is the steadier figure).
+    seconds = cpu = float("inf")
+    for _ in range(3):
+        wall_start, cpu_start = time.perf_counter(), time.process_time()
+        matcher.match_all(components)
+        cpu = min(cpu, time.process_time() - cpu_start)
+        seconds = min(seconds, time.perf_counter() - wall_start)
     findings = sum(len(r.findings) for r in results)
     print("matching (warm index, purls from the database's own package names, random versions):")
     line(f"load index from SQLite: {len(entries)} entries", f"{load_seconds:6.2f} s")
@@ -112,6 +131,7 @@ def bench_match(home: Path, count: int = 100_000) -> None:
         f"match {count:,} components, regions cached",
         f"{seconds:6.2f} s  {count / seconds:>9,.0f} components/s (target >= 100,000/s)",
     )
+    line("  the same, CPU time", f"{cpu:6.2f} s  {count / cpu:>9,.0f} components/s")
 
 
 def _load(engine, repo):  # type: ignore[no-untyped-def]

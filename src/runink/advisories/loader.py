@@ -38,10 +38,18 @@ class RawRecord:
 
     def decode(self) -> tuple[OsvRecord, str]:
         """The typed record and its JSON text (for storage). Raises ``RecordError``."""
+        record, text, _ = self.decode_for_storage()
+        return record, text
+
+    def decode_for_storage(self) -> tuple[OsvRecord, str, bytes]:
+        """As ``decode``, plus the UTF-8 bytes of that text (what the stored digest covers).
+
+        A JSON record is stored as read, so its bytes are ``data`` itself; a YAML record is
+        stored as the JSON of what it holds."""
         if self.format == "json":
             record = decode_json(self.data)
             try:
-                return record, self.data.decode("utf-8")
+                return record, self.data.decode("utf-8"), self.data
             except UnicodeDecodeError:  # pragma: no cover - msgspec already rejects it
                 raise RecordError("", "not UTF-8") from None
         try:
@@ -50,7 +58,9 @@ class RawRecord:
             mark = getattr(exc, "problem_mark", None)
             where = f"line {mark.line + 1}" if mark is not None else ""
             raise RecordError(where, f"invalid YAML: {getattr(exc, 'problem', exc)}") from None
-        return convert_object(obj), orjson.dumps(obj).decode()
+        record = convert_object(obj)
+        encoded = orjson.dumps(obj)
+        return record, encoded.decode(), encoded
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,10 +95,17 @@ class Source:
 
     def __iter__(self) -> Iterator[RawRecord | FileProblem]:
         for file in self.files:
-            if file.suffix.lower() == ".zip":
+            suffix = file.suffix.lower()
+            if suffix == ".zip":
                 yield from _iter_zip(file)
+                continue
+            fmt = _SUFFIXES.get(suffix)
+            if fmt is None:  # a file named just ".zip": not a zip archive, nor a record
+                yield FileProblem(
+                    str(file), "not an OSV file (expected .json, .yaml, .yml or .zip)"
+                )
             else:
-                yield _read_file(file)
+                yield _read_file(str(file), fmt)
 
 
 def plan(path: Path) -> Source | FileProblem:
@@ -126,16 +143,36 @@ def _zip_count(path: Path) -> int:
         return 1
 
 
-def _read_file(path: Path) -> RawRecord | FileProblem:
-    fmt = _record_format(path.name)
-    assert fmt is not None
+_O_BINARY: int = getattr(os, "O_BINARY", 0)  # Windows: no newline translation
+
+
+def _read_file(path: str, fmt: RecordFormat) -> RawRecord | FileProblem:
+    # os-level calls: for these small files, pathlib and a buffered file object cost as much
+    # as the reading itself. The size is checked on the open descriptor before anything is
+    # read.
     try:
-        size = path.stat().st_size
-        if size > MAX_RECORD_BYTES:
-            return FileProblem(str(path), f"file too large for one OSV record ({size} bytes)")
-        return RawRecord(str(path), fmt, path.read_bytes())
+        fd = os.open(path, os.O_RDONLY | _O_BINARY)
+        try:
+            size = os.fstat(fd).st_size
+            if size > MAX_RECORD_BYTES:
+                return FileProblem(path, f"file too large for one OSV record ({size} bytes)")
+            data = _read_all(fd, size)
+        finally:
+            os.close(fd)
     except OSError as exc:
-        return FileProblem(str(path), f"cannot read: {exc.strerror or exc}")
+        return FileProblem(path, f"cannot read: {exc.strerror or exc}")
+    return RawRecord(path, fmt, data)
+
+
+def _read_all(fd: int, size: int) -> bytes:
+    """Everything up to the end of the file; ``size`` is what ``fstat`` said."""
+    data = os.read(fd, size + 1)
+    if len(data) == size:  # one byte more was asked for than the file holds: that is all
+        return data
+    chunks = [data]  # a short read, or a file that grew since fstat: read on to the end
+    while chunk := os.read(fd, 65536):
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _iter_zip(path: Path) -> Iterator[RawRecord | FileProblem]:

@@ -16,6 +16,7 @@ import msgspec
 
 from runink.model.advisory import (
     Advisory,
+    AdvisoryScore,
     Affected,
     Event,
     EventKind,
@@ -127,58 +128,106 @@ def parse_timestamp(value: str, field: str) -> dt.datetime:
     return stamp.astimezone(dt.UTC)
 
 
-def _event(ev: OsvEvent, field: str) -> Event:
-    present: list[tuple[EventKind, str]] = []
-    if ev.introduced is not None:
-        present.append(("introduced", ev.introduced))
-    if ev.fixed is not None:
-        present.append(("fixed", ev.fixed))
-    if ev.last_affected is not None:
-        present.append(("last_affected", ev.last_affected))
-    if ev.limit is not None:
-        present.append(("limit", ev.limit))
-    if len(present) != 1:
-        raise RecordError(
-            field, "an event must have exactly one of introduced, fixed, last_affected, limit"
-        )
-    kind, version = present[0]
-    if not version.strip():
-        raise RecordError(f"{field}.{kind}", "empty version")
-    return Event(kind, version.strip())
+# Events repeat across records ("introduced 0" above all); they are immutable, so one instance
+# per (kind, version) serves every record. Bounded: a huge import starts over, never grows.
+_EVENTS: dict[tuple[str, str], Event] = {}
+_EVENTS_MAX = 20_000  # a few MB at most; the Go, RustSec and PyPA databases need ~5,000
+_EXACTLY_ONE = "an event must have exactly one of introduced, fixed, last_affected, limit"
 
 
-def _range(rng: OsvRange, field: str) -> Range:
-    if rng.type not in _RANGE_TYPES:
-        raise RecordError(f"{field}.type", f"unknown range type {rng.type!r}")
+def _event_of(kind: EventKind, version: str) -> Event:
+    key = (kind, version)
+    event = _EVENTS.get(key)
+    if event is None:
+        if len(_EVENTS) >= _EVENTS_MAX:
+            _EVENTS.clear()
+        event = _EVENTS[key] = Event(kind, version)
+    return event
+
+
+def _range(rng: OsvRange, index: int, number: int) -> Range:
+    """Range ``number`` of ``affected[index]``."""
+    rtype = rng.type
+    if rtype not in _RANGE_TYPES:
+        raise RecordError(f"{_path(index, number)}.type", f"unknown range type {rtype!r}")
     if not rng.events:
-        raise RecordError(f"{field}.events", "a range needs at least one event")
-    events = tuple(_event(e, f"{field}.events[{i}]") for i, e in enumerate(rng.events))
-    if not any(e.kind == "introduced" for e in events):
-        raise RecordError(f"{field}.events", "a range must contain an 'introduced' event")
-    rtype: RangeType = rng.type  # type: ignore[assignment]
-    return Range(rtype, events, rng.repo)
+        raise RecordError(f"{_path(index, number)}.events", "a range needs at least one event")
+    events: list[Event] = []
+    introduced_seen = False
+    kind: EventKind
+    for i, ev in enumerate(rng.events):
+        # Exactly one of the four keys may be present (checked without building any path
+        # string: those are only needed for the error).
+        introduced, fixed, last_affected, limit = (
+            ev.introduced,
+            ev.fixed,
+            ev.last_affected,
+            ev.limit,
+        )
+        if introduced is not None:
+            kind, version = "introduced", introduced
+            single = fixed is None and last_affected is None and limit is None
+            introduced_seen = True
+        elif fixed is not None:
+            kind, version = "fixed", fixed
+            single = last_affected is None and limit is None
+        elif last_affected is not None:
+            kind, version = "last_affected", last_affected
+            single = limit is None
+        elif limit is not None:
+            kind, version, single = "limit", limit, True
+        else:
+            single = False
+        if not single:
+            raise RecordError(f"{_path(index, number)}.events[{i}]", _EXACTLY_ONE)
+        version = version.strip()
+        if not version:
+            raise RecordError(f"{_path(index, number)}.events[{i}].{kind}", "empty version")
+        events.append(_event_of(kind, version))
+    if not introduced_seen:
+        raise RecordError(
+            f"{_path(index, number)}.events", "a range must contain an 'introduced' event"
+        )
+    range_type: RangeType = rtype  # type: ignore[assignment]
+    return Range(range_type, tuple(events), rng.repo)
+
+
+def _path(index: int, number: int) -> str:
+    # Built only for an error: valid records never pay for path strings.
+    return f"affected[{index}].ranges[{number}]"
 
 
 def _affected(entry: OsvAffected, index: int) -> Affected | None:
-    field = f"affected[{index}]"
-    ranges = tuple(_range(r, f"{field}.ranges[{j}]") for j, r in enumerate(entry.ranges or ()))
-    versions = tuple(v.strip() for v in (entry.versions or ()) if v.strip())
-    needs_package = bool(versions) or any(r.type != "GIT" for r in ranges)
+    ranges: tuple[Range, ...] = ()
+    needs_package = False
+    if entry.ranges:
+        ranges = tuple([_range(r, index, j) for j, r in enumerate(entry.ranges)])
+        for r in ranges:
+            if r.type != "GIT":
+                needs_package = True
+                break
+    versions: tuple[str, ...] = ()
+    if entry.versions:
+        versions = tuple([v for v in map(str.strip, entry.versions) if v])
+        needs_package = needs_package or bool(versions)
     pkg = entry.package
     if pkg is None:
         if needs_package:
-            raise RecordError(f"{field}.package", "required for versions and non-GIT ranges")
+            raise RecordError(
+                f"affected[{index}].package", "required for versions and non-GIT ranges"
+            )
         return None  # a GIT-only entry: kept in the raw record, never matches a package
-    if not pkg.ecosystem.strip():
-        raise RecordError(f"{field}.package.ecosystem", "empty ecosystem")
-    if not pkg.name.strip():
-        raise RecordError(f"{field}.package.name", "empty package name")
     ecosystem = pkg.ecosystem.strip()
+    if not ecosystem:
+        raise RecordError(f"affected[{index}].package.ecosystem", "empty ecosystem")
+    raw_name = pkg.name.strip()
+    if not raw_name:
+        raise RecordError(f"affected[{index}].package.name", "empty package name")
     return Affected(
         index=index,
         ecosystem=ecosystem,
-        name=normalize_name(ecosystem, pkg.name),
-        raw_name=pkg.name.strip(),
+        name=normalize_name(ecosystem, raw_name),
+        raw_name=raw_name,
         ranges=ranges,
         versions=versions,
         purl=pkg.purl,
@@ -214,30 +263,40 @@ def severity_inputs(rec: OsvRecord) -> SeverityInputs:
     return SeverityInputs(entries, db_specific, per_affected)
 
 
-def validate(rec: OsvRecord) -> Advisory:
-    """Check a decoded record and build the model. Raises ``RecordError``."""
-    if not rec.id.strip():
+_NO_SCORE = AdvisoryScore(None, None, None, None)
+
+
+def validate(rec: OsvRecord, score: AdvisoryScore = _NO_SCORE) -> Advisory:
+    """Check a decoded record and build the model (with ``score``). Raises ``RecordError``."""
+    advisory_id = rec.id.strip()
+    if not advisory_id:
         raise RecordError("id", "empty id")
     modified = parse_timestamp(rec.modified, "modified")
     published = parse_timestamp(rec.published, "published") if rec.published else None
     withdrawn = parse_timestamp(rec.withdrawn, "withdrawn") if rec.withdrawn else None
     affected: list[Affected] = []
-    for i, entry in enumerate(rec.affected or ()):
-        item = _affected(entry, i)
-        if item is not None:
-            affected.append(item)
-    aliases = tuple(sorted({a.strip() for a in (rec.aliases or ()) if a.strip()} - {rec.id}))
+    if rec.affected:
+        for i, entry in enumerate(rec.affected):
+            item = _affected(entry, i)
+            if item is not None:
+                affected.append(item)
+    aliases: tuple[str, ...] = ()
+    if rec.aliases:
+        unique = {a for a in map(str.strip, rec.aliases) if a}
+        unique.discard(rec.id)
+        aliases = tuple(sorted(unique))
     return Advisory(
-        id=rec.id.strip(),
+        id=advisory_id,
         modified=modified,
-        source=source_of(rec.id.strip()),
+        source=source_of(advisory_id),
         published=published,
         withdrawn=withdrawn,
         aliases=aliases,
-        related=tuple(sorted(set(rec.related or ()))),
-        summary=(rec.summary or "").strip(),
+        related=tuple(sorted(set(rec.related))) if rec.related else (),
+        summary=rec.summary.strip() if rec.summary else "",
         details=rec.details or "",
         affected=tuple(affected),
+        score=score,
         cwes=_cwes(rec.database_specific),
         schema_version=rec.schema_version,
     )

@@ -58,17 +58,31 @@ def score_json(score: AdvisoryScore) -> dict[str, Any]:
 
 
 def added_event(adv: Advisory) -> NewEvent:
+    # Written once per advisory of a first import: the common shapes (one affected package,
+    # not withdrawn) skip the general helpers; the payload is the same.
+    affected = adv.affected
+    if len(affected) == 1:
+        entry = affected[0]
+        package_list = [{"ecosystem": entry.ecosystem, "name": entry.name}]
+    else:
+        package_list = packages(adv)
+    score = adv.score
     return NewEvent(
         EventKind.ADVISORY_ADDED,
         adv.id,
         {
-            "modified": _iso(adv.modified),
+            "modified": adv.modified.isoformat().replace("+00:00", "Z"),
             "published": _iso(adv.published),
-            "withdrawn": _iso(adv.withdrawn),
+            "withdrawn": None if adv.withdrawn is None else _iso(adv.withdrawn),
             "summary": adv.summary,
             "aliases": list(adv.aliases),
-            "severity": score_json(adv.score),
-            "packages": packages(adv),
+            "severity": {
+                "score": score.score,
+                "severity": score.severity,
+                "version": score.version,
+                "vector": score.vector,
+            },
+            "packages": package_list,
         },
     )
 

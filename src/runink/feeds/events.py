@@ -35,12 +35,14 @@ import orjson
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from runink.feeds._bulk import bulk_insert, db_value
 from runink.store.db import as_utc
 from runink.store.tables import change_events, consumer_offsets
 
 #: The PostgreSQL advisory lock that serializes event writers (any constant 64-bit key).
 _PG_LOCK_KEY: Final = 0x52554E494E4B  # "RUNINK"
 _INSERT_CHUNK: Final = 1000
+_EVENT_COLUMNS: Final = ("created_at", "kind", "subject", "source", "details")
 
 
 class EventKind(enum.StrEnum):
@@ -80,18 +82,24 @@ def write_events(
     if not events:
         return 0
     _serialize_writers(conn)
+    # Tuples straight to the driver's executemany (an import writes one event per advisory:
+    # SQLAlchemy's per-row parameter processing would cost more than the inserts).
+    created_at = db_value(conn, now)
+    source = source[:160]
+    dumps = orjson.dumps
+    sort_keys = orjson.OPT_SORT_KEYS
     rows = [
-        {
-            "created_at": now,
-            "kind": str(e.kind),
-            "subject": e.subject[:255],
-            "source": source[:160],
-            "details": orjson.dumps(e.details, option=orjson.OPT_SORT_KEYS).decode(),
-        }
+        (
+            created_at,
+            str(e.kind),
+            e.subject[:255],
+            source,
+            dumps(e.details, option=sort_keys).decode(),
+        )
         for e in events
     ]
     for i in range(0, len(rows), _INSERT_CHUNK):
-        conn.execute(sa.insert(change_events), rows[i : i + _INSERT_CHUNK])
+        bulk_insert(conn, change_events, _EVENT_COLUMNS, rows[i : i + _INSERT_CHUNK])
     return len(rows)
 
 

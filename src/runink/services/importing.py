@@ -14,7 +14,6 @@ withdraws, in that same transaction.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import datetime as dt
 import gc
 import hashlib
@@ -29,11 +28,17 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from runink.advisories.loader import FileProblem, RawRecord, Source, plan
-from runink.advisories.osv import RecordError, decode_json, severity_inputs, validate
+from runink.advisories.osv import (
+    OsvRecord,
+    RecordError,
+    decode_json,
+    severity_inputs,
+    validate,
+)
 from runink.feeds.changes import added_event, change_event
 from runink.feeds.events import NewEvent, write_events
 from runink.model.advisory import Advisory, AdvisoryScore
-from runink.scoring import best_score
+from runink.scoring import NO_SCORE, best_score
 from runink.store import advisory_repo
 from runink.store.db import as_utc, utcnow
 from runink.store.tables import advisories
@@ -261,27 +266,37 @@ def _changed(old: _Stored, item: advisory_repo.PendingAdvisory) -> NewEvent:
     new = item.advisory
     old_record: dict[str, Any] = orjson.loads(old.record)
     try:
-        old_advisory = validate(decode_json(old.record.encode()))
+        old_advisory = validate(decode_json(old.record.encode()), old.score)
     except RecordError:  # stored under older rules: compare what can be compared
-        old_advisory = Advisory(id=new.id, modified=new.modified, source=new.source)
-    old_advisory = dataclasses.replace(old_advisory, score=old.score)
+        old_advisory = Advisory(
+            id=new.id, modified=new.modified, source=new.source, score=old.score
+        )
     return change_event(old_advisory, old_record, new, orjson.loads(item.record_json))
 
 
 def _prepare(raw: RawRecord, report: ImportReport) -> advisory_repo.PendingAdvisory | None:
     try:
-        record, text = raw.decode()
-        advisory = validate(record)
+        record, text, encoded = raw.decode_for_storage()
+        # Scoring never raises (``best_score`` skips anything unusable), so it can come first
+        # and the advisory is built once, with its score.
+        advisory = validate(record, _score_of(record))
     except RecordError as exc:
         report.rejected.append(Rejection(raw.origin, exc.field, exc.message))
         return None
+    return advisory_repo.PendingAdvisory(advisory, text, hashlib.sha256(encoded).hexdigest())
+
+
+_UNSCORED = AdvisoryScore(None, None, None, None)
+
+
+def _score_of(record: OsvRecord) -> AdvisoryScore:
     inputs = severity_inputs(record)
     best = best_score(inputs.entries, inputs.database_specific, inputs.per_affected)
-    score = AdvisoryScore(
+    if best is NO_SCORE:  # most records of some databases (Go): one shared, immutable value
+        return _UNSCORED
+    return AdvisoryScore(
         score=best.score,
         severity=best.severity.value if best.severity is not None else None,
         version=best.version,
         vector=best.vector,
     )
-    digest = hashlib.sha256(text.encode()).hexdigest()
-    return advisory_repo.PendingAdvisory(dataclasses.replace(advisory, score=score), text, digest)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,9 +13,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from runink.matching.index import AdvisoryInfo
-from runink.model.advisory import Advisory, Affected, Event, Range
+from runink.model.advisory import Advisory, Affected
 from runink.model.ecosystems import base_ecosystem
 from runink.store.db import as_utc
+from runink.store.embedded import affected_from_row
 from runink.store.tables import advisories, advisory_aliases, affected_packages, import_runs
 
 _CHUNK = 500  # bound on parameters per IN (...) for SQLite
@@ -42,27 +43,6 @@ def _ranges_json(entry: Affected) -> str:
     return orjson.dumps(payload).decode()
 
 
-def affected_from_row(
-    entry_index: int, ecosystem: str, name: str, ranges: str, versions: str
-) -> Affected:
-    parsed = orjson.loads(ranges)
-    return Affected(
-        index=entry_index,
-        ecosystem=ecosystem,
-        name=name,
-        raw_name=name,
-        ranges=tuple(
-            Range(
-                r["type"],
-                tuple(Event(kind, version) for kind, version in r["events"]),
-                r.get("repo"),
-            )
-            for r in parsed
-        ),
-        versions=tuple(orjson.loads(versions)),
-    )
-
-
 @dataclass(frozen=True, slots=True)
 class PendingAdvisory:
     advisory: Advisory
@@ -70,10 +50,23 @@ class PendingAdvisory:
     sha256: str
 
 
+_ADVISORY_COLUMNS = (
+    "id", "modified", "published", "withdrawn", "source", "summary", "score", "severity",
+    "score_version", "vector", "cwes", "record", "record_sha256", "imported_at",
+)  # fmt: skip
+_ALIAS_COLUMNS = ("advisory_id", "alias")
+_AFFECTED_COLUMNS = (
+    "advisory_id", "entry_index", "ecosystem", "ecosystem_base", "name", "ranges", "versions",
+)  # fmt: skip
+
+
 def write_advisories(
     conn: Connection, batch: Sequence[PendingAdvisory], replace_ids: Iterable[str], now: dt.datetime
 ) -> None:
-    """Insert ``batch``; advisories in ``replace_ids`` are deleted first (with their children)."""
+    """Insert ``batch``; advisories in ``replace_ids`` are deleted first (with their children).
+
+    Rows are built as tuples and handed to the driver's ``executemany`` (``insert_rows``).
+    """
     replace = list(replace_ids)
     for i in range(0, len(replace), _CHUNK):
         chunk = replace[i : i + _CHUNK]
@@ -83,45 +76,84 @@ def write_advisories(
         conn.execute(sa.delete(advisories).where(advisories.c.id.in_(chunk)))
     if not batch:
         return
-    adv_rows: list[dict[str, object]] = []
-    alias_rows: list[dict[str, object]] = []
-    affected_rows: list[dict[str, object]] = []
+    stamp = _datetime_param(conn)
+    imported_at = stamp(now)
+    adv_rows: list[tuple[Any, ...]] = []
+    alias_rows: list[tuple[Any, ...]] = []
+    affected_rows: list[tuple[Any, ...]] = []
+    dumps = orjson.dumps
     for pending in batch:
         adv = pending.advisory
+        advisory_id = adv.id
+        score = adv.score
         adv_rows.append(
-            {
-                "id": adv.id,
-                "modified": adv.modified,
-                "published": adv.published,
-                "withdrawn": adv.withdrawn,
-                "source": adv.source,
-                "summary": adv.summary,
-                "score": adv.score.score,
-                "severity": adv.score.severity,
-                "score_version": adv.score.version,
-                "vector": adv.score.vector,
-                "cwes": " ".join(adv.cwes),
-                "record": pending.record_json,
-                "record_sha256": pending.sha256,
-                "imported_at": now,
-            }
+            (
+                advisory_id,
+                stamp(adv.modified),
+                None if adv.published is None else stamp(adv.published),
+                None if adv.withdrawn is None else stamp(adv.withdrawn),
+                adv.source,
+                adv.summary,
+                score.score,
+                score.severity,
+                score.version,
+                score.vector,
+                " ".join(adv.cwes),
+                pending.record_json,
+                pending.sha256,
+                imported_at,
+            )
         )
-        alias_rows.extend({"advisory_id": adv.id, "alias": a} for a in adv.aliases)
-        affected_rows.extend(
-            {
-                "advisory_id": adv.id,
-                "entry_index": entry.index,
-                "ecosystem": entry.ecosystem,
-                "ecosystem_base": base_ecosystem(entry.ecosystem),
-                "name": entry.name,
-                "ranges": _ranges_json(entry),
-                "versions": orjson.dumps(list(entry.versions)).decode(),
-            }
-            for entry in adv.affected
-        )
-    bulk_insert(conn, advisories, adv_rows)
-    bulk_insert(conn, advisory_aliases, alias_rows)
-    bulk_insert(conn, affected_packages, affected_rows)
+        for alias in adv.aliases:
+            alias_rows.append((advisory_id, alias))
+        for entry in adv.affected:
+            affected_rows.append(
+                (
+                    advisory_id,
+                    entry.index,
+                    entry.ecosystem,
+                    base_ecosystem(entry.ecosystem),
+                    entry.name,
+                    _ranges_json(entry),
+                    dumps(entry.versions).decode(),
+                )
+            )
+    insert_rows(conn, advisories, _ADVISORY_COLUMNS, adv_rows)
+    insert_rows(conn, advisory_aliases, _ALIAS_COLUMNS, alias_rows)
+    insert_rows(conn, affected_packages, _AFFECTED_COLUMNS, affected_rows)
+
+
+def _same(value: dt.datetime) -> Any:
+    return value
+
+
+def _datetime_param(conn: Connection) -> Callable[[dt.datetime], Any]:
+    """How a datetime is passed to the driver for a DateTime column of ``conn``'s backend."""
+    return _sqlite_datetime if conn.dialect.name == "sqlite" else _same
+
+
+_MARKS = {"qmark": "?", "format": "%s", "pyformat": "%s", "numeric": "?"}
+
+
+def insert_rows(
+    conn: Connection, table: sa.Table, columns: Sequence[str], rows: list[tuple[Any, ...]]
+) -> None:
+    """executemany at the driver level of ``rows``, tuples in ``columns`` order, whose
+    datetimes are already in the backend's form (``_datetime_param``)."""
+    if not rows:
+        return
+    dialect = conn.dialect
+    mark = _MARKS.get(dialect.paramstyle)
+    if mark is None:  # pragma: no cover - named paramstyles: let SQLAlchemy do it
+        conn.execute(sa.insert(table), [dict(zip(columns, r, strict=True)) for r in rows])
+        return
+    preparer = dialect.identifier_preparer
+    sql = (
+        f"INSERT INTO {preparer.format_table(table)} "
+        f"({', '.join(preparer.quote(c) for c in columns)}) "
+        f"VALUES ({', '.join([mark] * len(columns))})"
+    )
+    conn.exec_driver_sql(sql, rows)
 
 
 def bulk_insert(conn: Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
@@ -131,16 +163,10 @@ def bulk_insert(conn: Connection, table: sa.Table, rows: list[dict[str, Any]]) -
         return
     columns = list(rows[0])
     dialect = conn.dialect
-    marks = {"qmark": "?", "format": "%s", "pyformat": "%s", "numeric": "?"}.get(dialect.paramstyle)
+    marks = _MARKS.get(dialect.paramstyle)
     if marks is None:  # pragma: no cover - named paramstyles: let SQLAlchemy do it
         conn.execute(sa.insert(table), rows)
         return
-    preparer = dialect.identifier_preparer
-    sql = (
-        f"INSERT INTO {preparer.format_table(table)} "
-        f"({', '.join(preparer.quote(c) for c in columns)}) "
-        f"VALUES ({', '.join([marks] * len(columns))})"
-    )
     get = operator.itemgetter(*columns)
     params: list[tuple[Any, ...]] = (
         [tuple(get(row)) for row in rows] if len(columns) > 1 else [(get(row),) for row in rows]
@@ -155,11 +181,13 @@ def bulk_insert(conn: Connection, table: sa.Table, rows: list[dict[str, Any]]) -
                     if isinstance(converted[i], dt.datetime):
                         converted[i] = _sqlite_datetime(converted[i])
                 params[n] = tuple(converted)
-    conn.exec_driver_sql(sql, params)
+    insert_rows(conn, table, columns, params)
 
 
 def _sqlite_datetime(value: dt.datetime) -> str:
     # The storage format of SQLAlchemy's SQLite DateTime type (naive UTC), so reads agree.
+    if value.tzinfo is dt.UTC:  # the usual case: drop the "+00:00" isoformat appends
+        return value.isoformat(" ", "microseconds")[:-6]
     if value.tzinfo is not None:
         value = value.astimezone(dt.UTC).replace(tzinfo=None)
     return value.isoformat(sep=" ", timespec="microseconds")
