@@ -12,6 +12,11 @@ components/s for the JSON and TOML formats.
 Times are CPU seconds of this process (all threads), the least of N runs: on a machine shared
 with other work they estimate idle wall time better than wall time does.
 
+A second table covers the JSON formats the real lockfiles lack (SBOMs and scanner reports:
+CycloneDX, SPDX, Syft, Trivy, ...) over the documents of ../shared/data/sbom (unpacked once into
+bench/.cache), and the small real fixtures of ../shared/data/lockfile-fixtures for Pipfile.lock,
+packages.lock.json and bun.lock; files a parser refuses are left out.
+
 The real lockfiles include no pdm.lock or pylock.toml, so those two rows come from the real
 uv.lock files: the same packages, versions, dependencies, file names, URLs and hashes, written
 in each format's own layout (in memory, never saved). For the TOML formats a second column
@@ -32,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _shared import ROOT, require_shared
+from _shared import CACHE, ROOT, calibration, require_shared
 
 REPEAT = 15
 TARGET = 50_000
@@ -64,6 +69,39 @@ def real_samples(root: Path) -> list[Sample]:
         data = path.read_bytes()
         parser = pick_parser(parsers, path, data[:HEAD_BYTES])
         if parser is not None:
+            samples.append((parser, path.relative_to(root).as_posix(), data))
+    return samples
+
+
+def document_samples(shared: Path) -> list[Sample]:
+    """SBOMs and scanner reports (sbom/*.tar.gz, sbom/osv-sbom-fixtures), and the lockfile
+    fixtures, that a parser claims and reads without error."""
+    import tarfile
+
+    from runink.errors import ParseError
+    from runink.inventory.discovery import HEAD_BYTES, pick_parser
+    from runink.inventory.registry import all_parsers
+
+    target = CACHE / "sbom"
+    for archive in sorted((shared / "sbom").glob("*.tar.gz")):
+        if not (target / archive.name).exists():
+            target.mkdir(parents=True, exist_ok=True)
+            with tarfile.open(archive) as tar:
+                tar.extractall(target, filter="data")
+            (target / archive.name).touch()
+    roots = [target, shared / "sbom", shared / "lockfile-fixtures"]
+    parsers = all_parsers()
+    samples: list[Sample] = []
+    for root in roots:
+        for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix != ".gz"):
+            data = path.read_bytes()
+            parser = pick_parser(parsers, path, data[:HEAD_BYTES])
+            if parser is None or parser.format not in JSON_FORMATS:
+                continue
+            try:
+                parser.parse(path.name, data)
+            except ParseError:
+                continue
             samples.append((parser, path.relative_to(root).as_posix(), data))
     return samples
 
@@ -199,18 +237,11 @@ def tomllib_only() -> Iterator[None]:
         _toml._fast_parser = saved
 
 
-def main() -> None:
-    from runink.inventory import _toml
-
-    root = require_shared() / "real-lockfiles"
-    samples = real_samples(root) + converted_samples(root)
+def report(title: str, samples: list[Sample], with_files: bool) -> None:
     by_format: dict[str, list[Sample]] = defaultdict(list)
     for sample in samples:
         by_format[sample[0].format].append(sample)
-
-    print(f"parse rate per format over {root} (in memory, best of {REPEAT}, CPU seconds):")
-    print(f"  (load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores)")
-    print(f"  TOML: {_toml.fast_parser()}")
+    print(title)
     header = (
         f"  {'format':<18} {'files':>5} {'components':>10} {'seconds':>9} {'components/s':>13}"
         f" {'MB/s':>6}"
@@ -233,9 +264,30 @@ def main() -> None:
             f"  {fmt:<18} {len(group):>5} {components:>10,} {seconds:>9.4f} {rate:>13,.0f}"
             f" {megabytes / seconds:>6.1f}  {baseline:>12}  {target}"
         )
-    print("files:")
-    for fmt, group in sorted(by_format.items()):
-        print(f"  {fmt}: " + ", ".join(path for _, path, _ in group))
+    if with_files:
+        print("files:")
+        for fmt, group in sorted(by_format.items()):
+            print(f"  {fmt}: " + ", ".join(path for _, path, _ in group))
+
+
+def main() -> None:
+    from runink.inventory import _toml
+
+    shared = require_shared()
+    root = shared / "real-lockfiles"
+    print(calibration())
+    print(f"  (load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores)")
+    print(f"  TOML: {_toml.fast_parser()}")
+    report(
+        f"parse rate per format over {root} (in memory, best of {REPEAT}, CPU seconds):",
+        real_samples(root) + converted_samples(root),
+        with_files=True,
+    )
+    report(
+        "SBOMs, scanner reports and JSON lockfile fixtures (sbom/, lockfile-fixtures/):",
+        document_samples(shared),
+        with_files=False,
+    )
 
 
 if __name__ == "__main__":

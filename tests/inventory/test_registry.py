@@ -5,7 +5,10 @@
 * format ids are unique, and each is a row of docs/supported-formats.md, whose links lead to
   headings that exist;
 * importing the registry imports only the layers below it, changes no other module, and does
-  no I/O beyond reading its own code (checked in a fresh interpreter with an audit hook).
+  no I/O beyond reading its own code (checked in a fresh interpreter with an audit hook);
+* the registry is lazy: listing the parsers and asking them which files they claim imports no
+  parser module (nor XML, YAML, TOML or JSON libraries); a parser's module is imported when a
+  file it claims is first parsed, and each entry's claim rule is its parser's own.
 """
 
 from __future__ import annotations
@@ -22,7 +25,8 @@ from collections import Counter
 from pathlib import Path
 
 import runink.inventory
-from runink.inventory.registry import all_parsers
+from runink.inventory import _claims
+from runink.inventory.registry import ENTRIES, LazyParser, all_parsers
 
 REPO = Path(__file__).resolve().parents[2]
 DOCS = REPO / "docs" / "supported-formats.md"
@@ -51,7 +55,7 @@ def _parser_classes(module_name: str) -> list[type]:
 
 
 def test_every_parser_module_is_registered_exactly_once() -> None:
-    registered = Counter(type(parser) for parser in all_parsers())
+    registered = Counter(type(parser.load()) for parser in all_parsers())
     assert [cls.__name__ for cls, n in registered.items() if n != 1] == []
     by_module = {cls.__module__: cls for cls in registered}
     modules = _parser_modules()
@@ -71,6 +75,91 @@ def test_all_parsers_returns_fresh_instances_in_the_same_order() -> None:
     first, second = all_parsers(), all_parsers()
     assert [p.format for p in first] == [p.format for p in second]
     assert all(a is not b for a, b in zip(first, second, strict=True))
+    assert all(a.load() is not b.load() for a, b in zip(first, second, strict=True))
+
+
+def test_each_entry_names_its_parser_and_claims_with_its_parsers_own_rule() -> None:
+    for entry, lazy in zip(ENTRIES, all_parsers(), strict=True):
+        parser = lazy.load()
+        assert isinstance(lazy, LazyParser)
+        assert type(parser).__name__ == entry.cls
+        assert type(parser).__module__ == f"runink.inventory.{entry.module}"
+        assert parser.format == entry.format == lazy.format
+        assert entry.claims is getattr(_claims, entry.module)
+        assert entry.files
+        # The parser's own claims is the registry's rule (one rule per format).
+        source = inspect.getsource(type(parser).claims)
+        assert f"_claims.{entry.module}(filename, head)" in source
+
+
+CLAIM_NAMES = [
+    "uv.lock",
+    "poetry.lock",
+    "pdm.lock",
+    "pylock.toml",
+    "pylock.dev.toml",
+    "Pipfile.lock",
+    "requirements.txt",
+    "requirements/main.txt",
+    "dev-requirements.txt",
+    "x.txt",
+    "package-lock.json",
+    "npm-shrinkwrap.json",
+    "yarn.lock",
+    "pnpm-lock.yaml",
+    "bun.lock",
+    "go.mod",
+    "Cargo.lock",
+    "Gemfile.lock",
+    "gems.locked",
+    "composer.lock",
+    "pom.xml",
+    "gradle.lockfile",
+    "dependency-locks/x.lockfile",
+    "x.lockfile",
+    "packages.lock.json",
+    "pubspec.lock",
+    "mix.lock",
+    ".terraform.lock.hcl",
+    "status",
+    "dpkg/status",
+    "installed",
+    "db/installed",
+    "bom.json",
+    "bom.xml",
+    "x.cdx.json",
+    "x.spdx.json",
+    "x.spdx",
+    "x.spdx3.json",
+    "x.trivy.json",
+    "x.grype.json",
+    "x.syft.json",
+    "report.json",
+    "README",
+]
+CLAIM_HEADS = [
+    b"",
+    b'{"bomFormat": "CycloneDX", "specVersion": "1.5"}',
+    b'{"spdxVersion": "SPDX-2.3", "SPDXID": "SPDXRef-DOCUMENT"}',
+    b'{"@context": "https://spdx.org/rdf/3.0.1/spdx-context.jsonld"}',
+    b"SPDXVersion: SPDX-2.3\nDataLicense: CC0-1.0\n",
+    b'{"SchemaVersion": 2, "ArtifactName": "x", "Results": []}',
+    b'[{"Target": "x"}]',
+    b'{"matches": [{"vulnerability": {}}]}',
+    b'{"artifacts": [], "descriptor": {}}',
+    b'<bom xmlns="http://cyclonedx.org/schema/bom/1.4">',
+    b"Package: zlib1g\nStatus: install ok installed\n",
+    b"C:Q1abc\nP:musl\n",
+    b"# This is a Gradle generated file for dependency locking.\n",
+]
+
+
+def test_the_parsers_claim_exactly_what_the_registry_says_they_claim() -> None:
+    for entry in ENTRIES:
+        parser = entry.load()
+        for name in CLAIM_NAMES:
+            for head in CLAIM_HEADS:
+                assert parser.claims(name, head) == entry.claims(name, head), (entry, name)
 
 
 def test_lockfile_names_come_before_the_sniffers() -> None:
@@ -232,3 +321,42 @@ def test_importing_the_registry_imports_only_lower_layers() -> None:
     assert isinstance(modules, list)
     heavy = {"sqlalchemy", "alembic", "httpx", "typer", "rich", "fastapi", "lark"}
     assert sorted(heavy & {m.split(".")[0] for m in modules}) == []
+
+
+LAZY_PROBE = textwrap.dedent(
+    """
+    import json, sys
+    from pathlib import Path
+    from runink.inventory.discovery import HEAD_BYTES, pick_parser
+    import runink.inventory.registry as registry
+
+    parsers = registry.all_parsers()
+    for name in ("uv.lock", "bom.json", "status", "pom.xml", "x.spdx", "README.md"):
+        pick_parser(parsers, Path("repo") / name, b'{"bomFormat": "CycloneDX"}')
+    after_claims = sorted(sys.modules)
+    uv = next(p for p in parsers if p.format == "uv.lock")
+    uv.parse("uv.lock", b'version = 1\\n[[package]]\\nname = "a"\\nversion = "1.0"\\n')
+    after_parse = sorted(sys.modules)
+    print(json.dumps({"after_claims": after_claims, "after_parse": after_parse}))
+    """
+)
+HEAVY = ("yaml", "xml", "toml_rs", "tomllib", "orjson", "packaging", "defusedxml", "ruamel")
+
+
+def test_claiming_imports_no_parser_module_and_parsing_imports_only_the_one_needed() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", LAZY_PROBE],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        cwd=REPO,
+    )
+    assert done.returncode == 0, done.stderr
+    probe = json.loads(done.stdout.strip().splitlines()[-1])
+    parser_modules = set(_parser_modules())
+    after_claims = set(probe["after_claims"])
+    assert sorted(after_claims & parser_modules) == []
+    assert sorted(m for m in after_claims if m.split(".")[0] in HEAVY) == []
+    after_parse = set(probe["after_parse"])
+    assert sorted(after_parse & parser_modules) == ["runink.inventory.uv_lock"]

@@ -377,3 +377,74 @@ def test_line_shapes_decide_exactly_as_the_joined_pattern(regions: list[list[str
     shrunk = "\x00".join(texts)
     expected = _toml._pattern("separated").fullmatch(shrunk) is not None
     assert _toml._lines_ok(shrunk, len(texts)) is expected
+
+
+# --- the bulk path over bytes (sub_bytes) ---------------------------------------------------------
+#
+# ``elide_hash_arrays`` runs the bulk checks over UTF-8 bytes and falls back to the exact
+# path for anything they do not decide; these documents aim at the edges of that split: a
+# "]" inside a string (the scan stops at the first "]"), indented or decorated closing lines,
+# empty lists, batches of more than ``_BATCH`` bytes with a bad element far in, more inline
+# tables than one batch, non-ASCII strings, CRLF line ends.
+
+EDGE_ELEMENTS = [
+    '    { url = "https://h/a]b.whl", hash = "sha256:00", size = 1 },',
+    '    { url = "caf\u00e9", size = 0 },',
+    '    { url = "x", hashes = { sha256 = "00", md5 = "11" } },',
+    '    { url = "x" }',
+    '    { url = "x\\u0041" },',
+    "    { url = 'x' },",
+    "  ]",
+    "]x",
+]
+EDGE_BLOCKS = st.builds(
+    lambda key, elements, close, crlf: ("\r\n" if crlf else "\n").join([key, *elements, close]),
+    st.sampled_from(["wheels = [", "files = [", "wheels = [ "]),
+    st.lists(st.sampled_from(ELEMENTS[:3] + EDGE_ELEMENTS), min_size=0, max_size=4),
+    st.sampled_from(["]", "  ]", "] # end", "]\r", "], x = 1"]),
+    st.booleans(),
+)
+EDGE_INLINE = [
+    'sdist = { url = "u]", size = 3 }',
+    'sdist = { url = "caf\u00e9", size = 3 } \r',
+    'sdist = { url = "u", size = 03 }',
+    'sdist = {url="u"}\t',
+    "sdist = { url = 'u' }",
+]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(OTHER_LINES + EDGE_INLINE), EDGE_BLOCKS), max_size=10))
+def test_bulk_elision_matches_the_reference_at_its_edges(parts: list[str]) -> None:
+    text = "\n".join(parts) + "\n"
+    for keys in KEY_CHOICES:
+        assert _toml.elide_hash_arrays(text, *keys) == reference_elide(text, *keys)
+        raw = text.encode()
+        assert _toml.elide_hash_arrays_utf8(raw, *keys) == reference_elide(text, *keys)
+
+
+def _many_packages(count: int, bad_at: int | None) -> str:
+    out = ["version = 1\n"]
+    for i in range(count):
+        wheel = f'    {{ url = "https://h/p{i}-1.0-py3-none-any.whl", hash = "sha256:{i:064x}", '
+        out.append(
+            f'[[package]]\nname = "p{i}"\nversion = "1.0"\n'
+            f'sdist = {{ url = "https://h/p{i}.tar.gz", hash = "sha256:{i:064x}", size = {i} }}\n'
+            "wheels = [\n"
+            + "".join(f"{wheel}size = {i * 7 + j} }},\n" for j in range(5))
+            + ('    { url = "bad\\\\path" },\n' if i == bad_at else "")
+            + "]\n\n"
+        )
+    return "".join(out)
+
+
+@pytest.mark.parametrize("bad_at", [None, 0, 350, 699])
+def test_bulk_elision_over_many_batches_matches_the_reference(bad_at: int | None) -> None:
+    text = _many_packages(700, bad_at)  # some 300 KB of lists: several batches
+    assert len(text) > 4 * _toml._BATCH
+    for keys in KEY_CHOICES:
+        elided = _toml.elide_hash_arrays(text, *keys)
+        assert elided == reference_elide(text, *keys)
+        assert elided.count("\n") == text.count("\n")
+    if bad_at is not None:
+        assert 'hash = "sha256:' in _toml.elide_hash_arrays(text, ("wheels",), ("sdist",))

@@ -28,6 +28,7 @@ import orjson
 import yaml
 
 from runink.errors import ParseError
+from runink.inventory._block_yaml import YamlMap, read_block_yaml
 from runink.model.component import Component, Skipped
 from runink.model.ecosystems import normalize_name
 
@@ -351,16 +352,6 @@ def json_error_line(data: bytes, pos: int) -> int:
 # --------------------------------------------------------------------------- YAML
 
 
-class YamlMap(dict[str, Any]):
-    """A YAML mapping whose keys remember the (1-based) line they were written on."""
-
-    __slots__ = ("lines",)
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.lines: dict[str, int] = {}
-
-
 #: Lockfiles nest at most five levels; anything far deeper is hostile or broken input.
 MAX_YAML_DEPTH: Final = 64
 
@@ -384,6 +375,14 @@ def load_yaml(path: str, data: bytes) -> list[Any]:
     ``"1.10"``; ``dev: true`` is ``"true"``; an empty value is ``""``). Aliases and merge keys
     are refused, and nesting deeper than ``MAX_YAML_DEPTH`` is refused, each as ``ParseError``.
     """
+    fast = read_block_yaml(data)
+    if fast is not None:  # plain block mappings (yarn berry): read in one pass, same result
+        return [fast]
+    return load_yaml_fully(path, data)
+
+
+def load_yaml_fully(path: str, data: bytes) -> list[Any]:
+    """``load_yaml`` through libyaml's events, for any YAML (the reference reader)."""
     loader = _Loader(strip_bom(data))
     documents: list[Any] = []
     # Each frame is [container, pending mapping key or _NO_KEY, line of that key].

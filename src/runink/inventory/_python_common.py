@@ -5,6 +5,7 @@ Everything here is pure: text in, values out. The pieces are:
 * ``decode_text``: UTF-8 decoding with a ``ParseError`` that names the line of a bad byte.
 * ``load_toml``, ``elide_hash_arrays``, ``entry_lines``: re-exported from ``_toml`` (TOML with
   its syntax errors as ``ParseError`` at their line; hash lists blanked; entry start lines).
+* ``decode_elided``: ``decode_text`` then ``elide_hash_arrays``, in one step that is cheaper.
 * ``DependencyGraph``: shortest dependency paths from a set of root edges, for ``Component.path``.
 * ``merge_duplicates``: one component per (name, version), keeping the strongest facts.
 """
@@ -18,14 +19,22 @@ from dataclasses import dataclass, field, replace
 from typing import Final
 
 from runink.errors import ParseError
-from runink.inventory._toml import elide_hash_arrays, entry_lines, load_toml
+from runink.inventory._toml import (
+    elide_hash_arrays,
+    elide_hash_arrays_utf8,
+    entry_lines,
+    load_toml,
+)
 from runink.model.component import Component, Skipped
+from runink.model.ecosystems import normalize_name
 
 __all__ = [
     "ECOSYSTEM",
     "SCOPE_RANK",
     "DependencyGraph",
+    "NameCache",
     "bad_name_skip",
+    "decode_elided",
     "decode_text",
     "elide_hash_arrays",
     "entry_lines",
@@ -42,6 +51,17 @@ ECOSYSTEM: Final = "PyPI"
 SCOPE_RANK: Final[Mapping[str | None, int]] = {"runtime": 0, "optional": 1, "dev": 2, None: 3}
 
 
+class NameCache(dict[str, str]):
+    """``cache[name]`` is ``normalize_name("PyPI", name)``, worked out once per name (a
+    lockfile names each package many times, in every dependency list that holds it)."""
+
+    __slots__ = ()
+
+    def __missing__(self, name: str) -> str:
+        normalized = self[name] = normalize_name(ECOSYSTEM, name)
+        return normalized
+
+
 def decode_text(path: str, data: bytes) -> str:
     """Decode UTF-8 (an initial byte-order mark is dropped); a bad byte is a ParseError."""
     try:
@@ -55,6 +75,18 @@ def decode_text(path: str, data: bytes) -> str:
         line = text.count("\n", 0, text.index("\x00")) + 1
         raise ParseError(path, "binary content (NUL byte), not a text file", line=line)
     return text
+
+
+def decode_elided(
+    path: str, data: bytes, array_keys: Sequence[str], inline_keys: Sequence[str] = ()
+) -> str:
+    """``elide_hash_arrays(decode_text(path, data), array_keys, inline_keys)``: the same text
+    and the same errors, without decoding the hash lists of an ASCII file (most lockfiles)."""
+    if not data.isascii() or b"\x00" in data:
+        decode_text(path, data)  # the same errors, for bytes that are not UTF-8 text
+        if data.startswith(b"\xef\xbb\xbf"):
+            data = data[3:]  # decode_text drops a byte-order mark
+    return elide_hash_arrays_utf8(data, array_keys, inline_keys)
 
 
 def key_line(text: str, key: str) -> int | None:

@@ -11,7 +11,9 @@ them fast without changing what is read:
   with exactly ``tomllib``'s error (message and line). A leading byte-order mark, the one thing
   ``toml-rs`` accepts and ``tomllib`` refuses, goes to ``tomllib`` directly.
 * ``load_toml``: ``loads`` with its errors turned into ``ParseError`` at their line.
-* ``elide_hash_arrays``: blanks the hash lists before parsing, keeping every line break.
+* ``elide_hash_arrays``: blanks the hash lists before parsing, keeping every line break; the
+  lists are checked in bulk over UTF-8 bytes, and ``elide_hash_arrays_utf8`` takes the file's
+  bytes directly, so that only what is left is decoded.
 * ``entry_lines``: the line where each ``[[package]]`` entry starts.
 
 Nesting. ``toml-rs`` recurses on the machine stack once per nested array or inline table (about
@@ -47,7 +49,14 @@ from runink.errors import ParseError
 if TYPE_CHECKING:
     from concurrent.futures import Executor
 
-__all__ = ["elide_hash_arrays", "entry_lines", "fast_parser", "load_toml", "loads"]
+__all__ = [
+    "elide_hash_arrays",
+    "elide_hash_arrays_utf8",
+    "entry_lines",
+    "fast_parser",
+    "load_toml",
+    "loads",
+]
 
 _BOM: Final = "\ufeff"
 #: The worker's stack, and the most ``[`` + ``{`` a document may hold to be parsed on it.
@@ -292,29 +301,211 @@ def _line_pattern() -> re.Pattern[bytes]:
     return re.compile(rf"{_ELEMENT}{_WS}(?:,{_WS}\r?|,?+{_WS}\r?{end})".encode())
 
 
+# --- The same, in bulk, over UTF-8 bytes -------------------------------------------------------
+#
+# ``_Elider.sub_bytes`` gives the UTF-8 encoding of what ``_Elider.sub`` gives for the decoded
+# text, without decoding the lists it blanks: every pattern above is ASCII, refuses any non-ASCII
+# character outside a string and allows any inside one, so it decides the same on the bytes.
+# The lists' elements are checked in batches of about ``_BATCH`` bytes (large temporary buffers
+# cost more in page faults than in work), each in a few passes: cut at double quotes; the
+# characters no string may hold and no element may hold outside a string either looked for with
+# one ``translate``; the three an element may hold outside strings only (line break, carriage
+# return, NUL) counted with and without the string bodies; and the rest, the element lines with
+# their strings emptied, matched shape by shape (digits folded, as in ``_lines_ok``).
+
+_BATCH: Final = 64 * 1024
+#: The characters a string may not hold (see ``_STR``), one by one: looking for each with a
+#: ``memchr`` is several times faster than one ``translate``.
+_UNSAFE_BYTES: Final = tuple(bytes([c]) for c in _UNSAFE_ASCII)
+_END_MARK: Final = _REGION_END.encode()
+_BCLOSE: Final = re.compile(_CLOSE.pattern.encode())
+
+
+def _empty_strings(raw: bytes) -> bytes | None:
+    """``raw`` with every string body emptied, or None when a quote is unpaired or a string
+    body holds a character ``_STR`` refuses. (Line breaks stay where they were, since no
+    string holds one.)"""
+    pieces = raw.split(b'"')
+    if len(pieces) % 2 == 0:
+        return None
+    bodies = b"".join(pieces[1::2])
+    if any(byte in bodies for byte in _UNSAFE_BYTES):
+        return None
+    return b'""'.join(pieces[0::2])
+
+
+class _Checker:
+    """Element regions and inline tables, checked in batches; line shapes seen pass once.
+
+    ``newlines`` gets the number of line breaks of each region, in order, as batches pass.
+    """
+
+    __slots__ = ("_good", "_table_good", "newlines", "regions", "regions_bytes")
+
+    def __init__(self) -> None:
+        self._good: set[bytes] = set()
+        self._table_good: set[bytes] = set()
+        self.regions: list[bytes] = []
+        self.regions_bytes = 0
+        self.newlines: list[int] = []
+
+    def add_region(self, region: bytes) -> bool:
+        """Queue a region; False once a batch is known not to pass ``_all_elements_ok``."""
+        self.regions.append(region)
+        self.regions_bytes += len(region)
+        return self.regions_bytes < _BATCH or self.flush()
+
+    def flush(self) -> bool:
+        """Check the queued regions: whether all pass ``_elements_ok``."""
+        regions = self.regions
+        if not regions:
+            return True
+        self.regions = []
+        self.regions_bytes = 0
+        shrunk = _empty_strings(b"\x00".join(regions))
+        if shrunk is None or not shrunk.endswith(b"\n") or _END_MARK in shrunk:
+            return False
+        marked = (shrunk[:-1] + _END_MARK).replace(b"\n\x00", _END_MARK + b"\n")
+        new = set(marked.translate(_DIGITS).split(b"\n")) - self._good
+        line = _line_pattern()
+        if not all(line.fullmatch(shape) is not None for shape in new):
+            return False
+        self._good |= new
+        self.newlines.extend(part.count(b"\n") for part in shrunk.split(b"\x00"))
+        return True
+
+    def tables_ok(self, tables: list[bytes]) -> list[bool]:
+        """For each text, whether it is exactly one ``_TABLE``."""
+        exact = _table_pattern()
+        out: list[bool] = []
+        for first in range(0, len(tables), 256):
+            batch = tables[first : first + 256]
+            shrunk = _empty_strings(b"\n".join(batch))
+            if shrunk is not None:
+                new = set(shrunk.translate(_DIGITS).split(b"\n")) - self._table_good
+                if all(exact.fullmatch(shape) is not None for shape in new):
+                    self._table_good |= new
+                    out.extend([True] * len(batch))
+                    continue
+            out.extend(exact.fullmatch(table) is not None for table in batch)
+        return out
+
+
+@functools.cache
+def _table_pattern() -> re.Pattern[bytes]:
+    return re.compile(_TABLE.encode())
+
+
+class _Edits:
+    """What ``_Elider.sub_bytes`` has decided so far."""
+
+    __slots__ = ("checker", "done", "edits", "lists", "raw", "table_keys", "tables")
+
+    def __init__(self, raw: bytes) -> None:
+        self.raw = raw
+        self.checker = _Checker()
+        self.done = 0  # raw[:done] is settled
+        # (start, end, replacement) in order; an inline table's replacement stays None until
+        # the tables are checked.
+        self.edits: list[tuple[int, int, bytes | None]] = []
+        self.tables: list[bytes] = []
+        self.table_keys: list[tuple[int, bytes, bytes]] = []  # (index in edits, key, tail)
+        self.lists: list[tuple[int, bytes, bytes]] = []  # (index in edits, key line, close)
+
+    def blank_list(self, start: int, end: int, key: bytes, region: bytes, close: bytes) -> bool:
+        """A list's elements, ``region``, between its ``key`` line and ``close`` line."""
+        self.lists.append((len(self.edits), key, close))
+        self.edits.append((start, end, None))
+        self.done = end
+        return self.checker.add_region(region)
+
+    def table(self, start: int, key: bytes, rest: bytes, end: int) -> None:
+        """An inline table candidate: ``key``, then ``rest`` up to the line break at ``end``."""
+        table = (rest[:-1] if rest.endswith(b"\r") else rest).rstrip(b" \t")
+        self.table_keys.append((len(self.edits), key, rest[len(table) :]))
+        self.tables.append(table)
+        self.edits.append((start, end, None))
+        self.done = end
+
+    def result(self) -> bytes | None:
+        """The blanked text, or None when some list's elements do not pass."""
+        if not self.checker.flush():
+            return None
+        edits = self.edits
+        for (at, key, close), newlines in zip(self.lists, self.checker.newlines, strict=True):
+            start, end, _ = edits[at]
+            edits[at] = (start, end, key + b"\n" * (1 + newlines) + close)
+        for (at, key, tail), ok in zip(
+            self.table_keys, self.checker.tables_ok(self.tables), strict=True
+        ):
+            if ok:
+                start, end, _ = edits[at]
+                edits[at] = (start, end, key + b"{}" + tail)
+        raw = self.raw
+        out: list[bytes] = []
+        done = 0
+        for start, end, replacement in edits:
+            if replacement is not None:
+                out.append(raw[done:start])
+                out.append(replacement)
+                done = end
+        if not out:
+            return raw
+        out.append(raw[done:])
+        return b"".join(out)
+
+
 class _Elider:
     """The compiled patterns for one choice of keys."""
 
-    __slots__ = ("_inline", "_open", "_starts")
+    __slots__ = ("_bopen", "_inline", "_inline_key", "_open", "_scan", "_starts")
 
     def __init__(self, array_keys: tuple[str, ...], inline_keys: tuple[str, ...]) -> None:
         keys = "|".join(re.escape(k) for k in dict.fromkeys((*array_keys, *inline_keys)))
         # Line breaks followed by a key: one pass that jumps from line break to line break.
         self._starts = re.compile(rf"\n(?={keys})") if keys else None
         self._open: re.Pattern[str] | None = None
+        self._bopen: re.Pattern[bytes] | None = None
+        # For ``sub_bytes``: one search finds the next line start and, in the usual cases,
+        # what ``_plan`` does there. A list whose first "]" (no string holds one in practice)
+        # starts its closing line (``akey``, ``body``, ``close``); an inline table's key and
+        # the rest of its line (``ikey``, ``rest``); any other line start, matched empty.
+        scan: list[str] = []
         if array_keys:
             arrays = "|".join(re.escape(k) for k in array_keys)
-            self._open = re.compile(rf"(?:{arrays})[ \t]*=[ \t]*\[(?=\r?\n)")
+            opener = rf"(?:{arrays})[ \t]*=[ \t]*\["
+            self._open = re.compile(rf"{opener}(?=\r?\n)")
+            self._bopen = re.compile(self._open.pattern.encode())
+            scan.append(
+                rf"(?P<akey>{opener})\r?\n(?P<body>[^\]]++)(?<=\n)"
+                rf"(?P<close>\][ \t]*+\r?)(?=\n|\Z)"
+            )
         self._inline: re.Pattern[str] | None = None
+        self._inline_key: re.Pattern[bytes] | None = None
         if inline_keys:
             inline = "|".join(re.escape(k) for k in inline_keys)
             self._inline = re.compile(
                 rf"(?P<ikey>(?:{inline})[ \t]*=[ \t]*){_TABLE}(?P<tail>[ \t]*\r?)(?=\n|\Z)"
             )
+            # What ``_inline`` matches before its table.
+            key = rf"(?:{inline})[ \t]*=[ \t]*"
+            self._inline_key = re.compile(rf"{key}(?=\{{)".encode())
+            scan.append(rf"(?P<ikey>{key})(?P<rest>\{{[^\n]*+)")
+        scan.append(rf"(?={keys})")
+        self._scan = re.compile(rf"\n(?:{'|'.join(scan)})".encode()) if keys else None
 
     def sub(self, text: str) -> str:
         if self._starts is None:
             return text
+        if "\x00" not in text:
+            try:
+                raw = text.encode("utf-8")
+            except UnicodeEncodeError:  # a lone surrogate
+                pass
+            else:
+                blanked = self.sub_bytes(raw)
+                if blanked is not None:
+                    return text if blanked is raw else blanked.decode("utf-8")
         starts = [0]
         starts.extend(m.end() for m in self._starts.finditer(text))
         # Plan as if every list's elements were valid, then check them all in one pass: the
@@ -324,6 +515,57 @@ class _Elider:
         if regions and not _all_elements_ok(regions):
             pieces, _ = self._plan(text, starts, _elements_ok)
         return "".join(pieces) if len(pieces) > 1 else text
+
+    def sub_bytes(self, raw: bytes) -> bytes | None:
+        """``sub`` over UTF-8 text holding no NUL: ``raw`` itself when nothing is blanked, and
+        None when some list is not blanked for a reason that ``sub`` must look into."""
+        scan = self._scan
+        if scan is None:
+            return raw
+        if b"\x00" in raw:
+            return None  # NUL separates the lists in the checks
+        state = _Edits(raw)
+        # Line starts, in order, as ``sub`` takes them, each found by ``scan`` with what
+        # ``sub`` would do there in the usual cases, and any other left to ``_at``.
+        if not self._at(state, 0):
+            return None
+        search = scan.search
+        at = 0  # where the search goes on: after this match, and not before ``done - 1``
+        while (m := search(raw, max(at, state.done - 1))) is not None:
+            start = m.start() + 1
+            at = m.end()
+            kind = m.lastgroup  # the last group of the alternative that matched
+            if kind == "close":  # a list whose first "]" starts its closing line
+                region = raw[m.start("body") : m.end("body")]
+                if not state.blank_list(start, m.end(), m.group("akey"), region, m.group("close")):
+                    return None
+            elif kind == "rest":  # an inline table, to its line's end
+                state.table(start, m.group("ikey"), m.group("rest"), m.end())
+            elif not self._at(state, start):
+                return None
+        return state.result()
+
+    def _at(self, state: _Edits, start: int) -> bool:
+        """What ``_plan`` does at one line start (lists checked in bulk): False when a list's
+        elements do not pass."""
+        raw = state.raw
+        if start < state.done:
+            return True
+        if self._bopen is not None:
+            m = self._bopen.match(raw, start)
+            if m is not None:
+                first = m.end() + (2 if raw.startswith(b"\r", m.end()) else 1)
+                close = _BCLOSE.search(raw, first - 1)
+                if close is not None and close.start() >= first:
+                    region = raw[first : close.start() + 1]
+                    return state.blank_list(start, close.end(), m.group(), region, close.group(1))
+        if self._inline_key is not None:
+            m = self._inline_key.match(raw, start)
+            if m is not None:
+                end = raw.find(b"\n", m.end())
+                end = len(raw) if end < 0 else end
+                state.table(start, m.group(), raw[m.end() : end], end)
+        return True
 
     def _plan(
         self, text: str, starts: list[int], check: Callable[[str], bool] | None
@@ -379,6 +621,21 @@ def elide_hash_arrays(text: str, array_keys: Sequence[str], inline_keys: Sequenc
     if elider is None:
         elider = _ELIDERS.setdefault(key, _Elider(*key))
     return elider.sub(text)
+
+
+def elide_hash_arrays_utf8(
+    data: bytes, array_keys: Sequence[str], inline_keys: Sequence[str] = ()
+) -> str:
+    """``elide_hash_arrays(data.decode("utf-8"), ...)``, for valid UTF-8 without NUL; only the
+    result is decoded (decoding the whole file costs more than the blanking saves)."""
+    key = (tuple(array_keys), tuple(inline_keys))
+    elider = _ELIDERS.get(key)
+    if elider is None:
+        elider = _ELIDERS.setdefault(key, _Elider(*key))
+    blanked = elider.sub_bytes(data)
+    if blanked is None:
+        return elider.sub(data.decode("utf-8"))
+    return blanked.decode("utf-8")
 
 
 # --- Entry lines ------------------------------------------------------------------------------

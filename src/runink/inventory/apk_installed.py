@@ -13,19 +13,16 @@ ecosystem is ``Alpine`` without a release.
 
 from __future__ import annotations
 
-import re
 from typing import Final
 
 from runink.errors import ParseError
+from runink.inventory import _claims
 from runink.inventory.base import ParseResult
 from runink.model.component import Component, Skipped
 
 __all__ = ["ApkInstalledParser"]
 
 _ECOSYSTEM: Final = "Alpine"
-# A block's lines come in any order; the package name line may follow dozens of file lines.
-_FIRST_LINE: Final = re.compile(rb"[A-Za-z]:")
-_PACKAGE_LINE: Final = re.compile(rb"^P:\S", re.MULTILINE)
 
 
 class ApkInstalledParser:
@@ -37,14 +34,7 @@ class ApkInstalledParser:
         """``db/installed`` (its real place, ``/lib/apk/db/installed``) whatever it holds, so a
         broken database fails loudly; a bare ``installed`` only when its first bytes look like
         one."""
-        if filename == "db/installed":
-            return True
-        if filename != "installed":
-            return False
-        body = head.lstrip()
-        if body.startswith((b"C:", b"P:")):  # apk writes the checksum, then the name, first
-            return True
-        return _FIRST_LINE.match(body) is not None and _PACKAGE_LINE.search(body) is not None
+        return _claims.apk_installed(filename, head)
 
     def parse(self, path: str, data: bytes) -> ParseResult:
         text = data.decode("utf-8", "replace")

@@ -26,6 +26,7 @@ from typing import Any, Final
 
 import orjson
 
+from runink.inventory import _claims
 from runink.inventory._js_common import (
     ComponentCollector,
     JsonKeyLines,
@@ -60,7 +61,7 @@ class BunLockParser:
     format = "bun.lock"
 
     def claims(self, filename: str, head: bytes) -> bool:
-        return filename.replace("\\", "/").rsplit("/", 1)[-1] == "bun.lock"
+        return _claims.bun_lock(filename, head)
 
     def parse(self, path: str, data: bytes) -> ParseResult:
         data = strip_bom(data)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from runink.errors import ParseError
-from runink.inventory import _toml
+from runink.inventory import _claims, _toml
 from runink.inventory.base import ParseResult, decode_utf8
 from runink.model.component import Component, Skipped
 
@@ -207,7 +207,7 @@ class CargoLockParser:
     format = "Cargo.lock"
 
     def claims(self, filename: str, head: bytes) -> bool:
-        return filename == "Cargo.lock"
+        return _claims.cargo_lock(filename, head)
 
     def parse(self, path: str, data: bytes) -> ParseResult:
         text = decode_utf8(path, data)

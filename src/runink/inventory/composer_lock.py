@@ -22,6 +22,7 @@ from typing import Final
 import orjson
 
 from runink.errors import ParseError
+from runink.inventory import _claims
 from runink.inventory.base import ParseResult
 from runink.model.component import Component, Skipped
 from runink.model.ecosystems import normalize_name
@@ -128,7 +129,7 @@ class ComposerLockParser:
     format = "composer.lock"
 
     def claims(self, filename: str, head: bytes) -> bool:
-        return filename == "composer.lock"
+        return _claims.composer_lock(filename, head)
 
     def parse(self, path: str, data: bytes) -> ParseResult:
         try:

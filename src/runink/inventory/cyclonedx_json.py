@@ -22,10 +22,8 @@ puts everything on line 1.
 
 from __future__ import annotations
 
-import re
-from typing import Final
-
 from runink.errors import ParseError
+from runink.inventory import _claims
 from runink.inventory._sbom_common import (
     CdxComponent,
     CdxDocument,
@@ -41,19 +39,6 @@ from runink.inventory._sbom_common import (
 from runink.inventory.base import ParseResult
 
 __all__ = ["CycloneDxJsonParser"]
-
-_NAME_SUFFIXES: Final = (".cdx.json", ".cyclonedx.json", ".bom.json")
-_NAMES: Final = frozenset({"bom.json", "cyclonedx.json"})
-_SNIFF = re.compile(rb'"bomFormat"\s*:\s*"CycloneDX"')
-# Markers of the other JSON SBOM formats: a generic name like bom.json holding one of those
-# belongs to that format's parser.
-_OTHER_FORMAT = re.compile(
-    rb'"(?:spdxVersion|@context|SchemaVersion)"\s*:|^\s*\{\s*"(?:matches|artifacts|SPDXID)"\s*:'
-)
-
-
-def _looks_like_json_object(head: bytes) -> bool:
-    return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
 
 
 def _party(path: str, value: object, where: str) -> Party | None:
@@ -241,13 +226,7 @@ class CycloneDxJsonParser:
     format = "cyclonedx-json"
 
     def claims(self, filename: str, head: bytes) -> bool:
-        body = head.lstrip(b"\xef\xbb\xbf")
-        if _SNIFF.search(body) is not None:
-            return _looks_like_json_object(body)
-        lower = filename.lower()
-        if lower in _NAMES or lower.endswith(_NAME_SUFFIXES):
-            return _OTHER_FORMAT.search(body) is None
-        return False
+        return _claims.cyclonedx_json(filename, head)
 
     def parse(self, path: str, data: bytes) -> ParseResult:
         return cyclonedx_result(path, read_document(path, data))

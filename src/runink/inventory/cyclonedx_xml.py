@@ -21,6 +21,7 @@ import xml.etree.ElementTree as ET
 from typing import Final
 
 from runink.errors import ParseError
+from runink.inventory import _claims
 from runink.inventory._safe_xml import XmlDocument, local_name, namespace_of, parse_xml
 from runink.inventory._sbom_common import (
     CdxComponent,
@@ -35,9 +36,6 @@ __all__ = ["CycloneDxXmlParser"]
 
 _NAMESPACE = re.compile(r"^http://cyclonedx\.org/schema/bom/(1\.\d+)$")
 _DEPENDENCY_GRAPH_NS: Final = "http://cyclonedx.org/schema/ext/dependency-graph/1.0"
-_NAME_SUFFIXES: Final = (".cdx.xml", ".cyclonedx.xml", ".bom.xml")
-_NAMES: Final = frozenset({"bom.xml", "cyclonedx.xml"})
-_SNIFF = re.compile(rb"<(?:\w+:)?bom\b[^>]*http://cyclonedx\.org/schema/bom/1\.\d+", re.DOTALL)
 
 
 class _Reader:
@@ -246,10 +244,7 @@ class CycloneDxXmlParser:
     format = "cyclonedx-xml"
 
     def claims(self, filename: str, head: bytes) -> bool:
-        lower = filename.lower()
-        if lower in _NAMES or lower.endswith(_NAME_SUFFIXES):
-            return True
-        return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<") and bool(_SNIFF.search(head))
+        return _claims.cyclonedx_xml(filename, head)
 
     def parse(self, path: str, data: bytes) -> ParseResult:
         return cyclonedx_result(path, read_document(path, data))

@@ -20,10 +20,10 @@ without a release, which ``ecosystem_matches`` checks against every Debian relea
 
 from __future__ import annotations
 
-import re
 from typing import Final
 
 from runink.errors import ParseError
+from runink.inventory import _claims
 from runink.inventory.base import ParseResult
 from runink.model.component import Component, Skipped
 
@@ -31,10 +31,6 @@ __all__ = ["DpkgStatusParser"]
 
 _ECOSYSTEM: Final = "Debian"
 _NOT_ON_DISK: Final = frozenset({"not-installed", "config-files"})
-# A deb822 field line, and a Package field anywhere in the first bytes: fields come in any
-# order (dpkg writes Package first, but tools that rewrite the file may not).
-_FIELD_LINE: Final = re.compile(rb"[A-Za-z][A-Za-z0-9-]*:(?:[ \t]|\r?\n|$)")
-_PACKAGE_LINE: Final = re.compile(rb"^Package:[ \t]*\S", re.MULTILINE)
 _ON_DISK: Final = frozenset(
     {
         "installed",
@@ -86,11 +82,6 @@ def _first_line(value: str) -> str:
     return value.split("\n", 1)[0].strip()
 
 
-def _looks_like_status(head: bytes) -> bool:
-    body = head.lstrip()
-    return _FIELD_LINE.match(body) is not None and _PACKAGE_LINE.search(body) is not None
-
-
 class DpkgStatusParser:
     """Parser for dpkg's ``status`` database."""
 
@@ -100,9 +91,7 @@ class DpkgStatusParser:
         """``dpkg/status`` (its real place, ``/var/lib/dpkg/status``) whatever it holds, so a
         broken database fails loudly; a bare ``status`` only when its first bytes look like one,
         since many unrelated files share that name."""
-        if filename == "dpkg/status":
-            return True
-        return filename == "status" and _looks_like_status(head)
+        return _claims.dpkg_status(filename, head)
 
     def parse(self, path: str, data: bytes) -> ParseResult:
         # Descriptions of old packages may be in Latin-1; names and versions are ASCII.

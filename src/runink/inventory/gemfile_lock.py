@@ -16,6 +16,7 @@ import re
 from typing import Final
 
 from runink.errors import ParseError
+from runink.inventory import _claims
 from runink.inventory.base import ParseResult, decode_utf8
 from runink.model.component import Component, Skipped
 
@@ -39,7 +40,7 @@ class GemfileLockParser:
     format = "Gemfile.lock"
 
     def claims(self, filename: str, head: bytes) -> bool:
-        return filename in ("Gemfile.lock", "gems.locked")
+        return _claims.gemfile_lock(filename, head)
 
     def parse(self, path: str, data: bytes) -> ParseResult:
         text = decode_utf8(path, data)

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from runink.errors import ParseError
+from runink.inventory import _claims
 from runink.inventory.base import ParseResult, decode_utf8
 from runink.model.component import Component, Skipped
 
@@ -197,7 +198,7 @@ class GoModParser:
     format = "go.mod"
 
     def claims(self, filename: str, head: bytes) -> bool:
-        return filename == "go.mod"
+        return _claims.go_mod(filename, head)
 
     def parse(self, path: str, data: bytes) -> ParseResult:
         text = decode_utf8(path, data)

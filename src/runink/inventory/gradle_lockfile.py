@@ -21,13 +21,13 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from runink.inventory import _claims
 from runink.inventory.base import ParseResult, decode_utf8
 from runink.model.component import Component, Skipped
 
 __all__ = ["GradleLockfileParser"]
 
 _ECOSYSTEM: Final = "Maven"
-_HEADER: Final = b"# This is a Gradle generated file for dependency locking."
 _COORDINATE = re.compile(r"^([^:\s=]+):([^:\s=]+):([^:\s=]+)$")
 _BUILD_CONFIGURATIONS: Final = frozenset({"classpath", "annotationProcessor", "kapt", "ksp"})
 _TEST_WORD = re.compile(r"(?:^test|Test)(?:[A-Z]|$)")
@@ -65,11 +65,7 @@ class GradleLockfileParser:
     format = "gradle.lockfile"
 
     def claims(self, filename: str, head: bytes) -> bool:
-        if filename in ("gradle.lockfile", "buildscript-gradle.lockfile"):
-            return True
-        if filename.startswith("dependency-locks/") and filename.endswith(".lockfile"):
-            return True  # gradle/dependency-locks/<configuration>.lockfile, asked as parent/name
-        return filename.endswith(".lockfile") and head.lstrip(b"\xef\xbb\xbf").startswith(_HEADER)
+        return _claims.gradle_lockfile(filename, head)
 
     def parse(self, path: str, data: bytes) -> ParseResult:
         text = decode_utf8(path, data)

@@ -16,10 +16,8 @@ name). Metadata: ``artifact_name`` (the user's input, e.g. the image reference),
 
 from __future__ import annotations
 
-import re
-from typing import Final
-
 from runink.errors import ParseError
+from runink.inventory import _claims
 from runink.inventory._sbom_common import (
     Entry,
     LineIndex,
@@ -35,10 +33,6 @@ from runink.inventory._sbom_common import (
 from runink.inventory.base import ParseResult
 
 __all__ = ["GrypeJsonParser"]
-
-_NAME_SUFFIXES: Final = (".grype.json",)
-_SNIFF_START = re.compile(rb'^\s*\{\s*"matches"\s*:\s*\[')
-_SNIFF_BODY = re.compile(rb'"(?:vulnerability|descriptor|artifact)"\s*:')
 
 
 def _artifact(
@@ -144,10 +138,7 @@ class GrypeJsonParser:
     format = "grype-json"
 
     def claims(self, filename: str, head: bytes) -> bool:
-        if filename.lower().endswith(_NAME_SUFFIXES):
-            return True
-        body = head.lstrip(b"\xef\xbb\xbf")
-        return _SNIFF_START.match(body) is not None and _SNIFF_BODY.search(body) is not None
+        return _claims.grype_json(filename, head)
 
     def parse(self, path: str, data: bytes) -> ParseResult:
         return parse_report(path, data)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from runink.errors import ParseError
+from runink.inventory import _claims
 from runink.inventory.base import ParseResult, decode_utf8
 from runink.model.component import Component, Skipped
 from runink.model.ecosystems import normalize_name
@@ -226,7 +227,7 @@ class MixLockParser:
     format = "mix.lock"
 
     def claims(self, filename: str, head: bytes) -> bool:
-        return filename == "mix.lock"
+        return _claims.mix_lock(filename, head)
 
     def parse(self, path: str, data: bytes) -> ParseResult:
         text = decode_utf8(path, data)

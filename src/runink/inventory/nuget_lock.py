@@ -17,6 +17,7 @@ from typing import Final
 import orjson
 
 from runink.errors import ParseError
+from runink.inventory import _claims
 from runink.inventory.base import ParseResult
 from runink.model.component import Component, Skipped
 from runink.model.ecosystems import normalize_name
@@ -86,7 +87,7 @@ class NugetLockParser:
     format = "packages.lock.json"
 
     def claims(self, filename: str, head: bytes) -> bool:
-        return filename == "packages.lock.json"
+        return _claims.nuget_lock(filename, head)
 
     def parse(self, path: str, data: bytes) -> ParseResult:
         try:

@@ -32,6 +32,7 @@ from typing import Any, Final
 
 import orjson
 
+from runink.inventory import _claims
 from runink.inventory._js_common import (
     ComponentCollector,
     JsonKeyLines,
@@ -64,8 +65,7 @@ class PackageLockParser:
     format = "package-lock.json"
 
     def claims(self, filename: str, head: bytes) -> bool:
-        base = filename.replace("\\", "/").rsplit("/", 1)[-1]
-        return base in ("package-lock.json", "npm-shrinkwrap.json")
+        return _claims.package_lock(filename, head)
 
     def parse(self, path: str, data: bytes) -> ParseResult:
         data = strip_bom(data)

@@ -27,20 +27,21 @@ from __future__ import annotations
 from typing import Any
 
 from runink.errors import ParseError
+from runink.inventory import _claims
 from runink.inventory._python_common import (
     ECOSYSTEM,
     SCOPE_RANK,
     DependencyGraph,
+    NameCache,
     bad_name_skip,
-    decode_text,
+    decode_elided,
     key_line,
     requirement_name,
     valid_name,
 )
-from runink.inventory._toml import elide_hash_arrays, entry_lines, load_toml
+from runink.inventory._toml import entry_lines, load_toml
 from runink.inventory.base import ParseResult
 from runink.model.component import Component, Skipped
-from runink.model.ecosystems import normalize_name
 
 __all__ = ["PdmLockParser"]
 
@@ -57,11 +58,11 @@ class PdmLockParser:
     format = "pdm.lock"
 
     def claims(self, filename: str, head: bytes) -> bool:
-        return filename.replace("\\", "/").rsplit("/", 1)[-1] == "pdm.lock"
+        return _claims.pdm_lock(filename, head)
 
     def parse(self, path: str, data: bytes) -> ParseResult:
         # Blanking the hash lists keeps every line where it was (see elide_hash_arrays).
-        text = elide_hash_arrays(decode_text(path, data), ("files",))
+        text = decode_elided(path, data, ("files",))
         doc = load_toml(path, text)
         raw = doc.get("package", [])
         if not isinstance(raw, list) or not all(isinstance(p, dict) for p in raw):
@@ -71,6 +72,7 @@ class PdmLockParser:
         packages: list[dict[str, Any]] = raw
         lines = entry_lines(text, "package", packages)
 
+        pypi_names = NameCache()
         skipped: list[Skipped] = []
         # One node per (name, version); the entries for extras of it add their groups and edges.
         node_of: dict[tuple[str, str], int] = {}
@@ -86,7 +88,7 @@ class PdmLockParser:
             if not isinstance(name, str) or not valid_name(name):
                 skipped.append(bad_name_skip(name, lines[i]))
                 continue
-            norm = normalize_name(ECOSYSTEM, name)
+            norm = pypi_names[name]
             if pkg.get("conda_managed") is True:
                 skipped.append(
                     Skipped(norm, "conda-managed package, not a PyPI distribution", lines[i])
@@ -122,7 +124,7 @@ class PdmLockParser:
                 dep_name = requirement_name(dep) if isinstance(dep, str) else None
                 if dep_name is None:
                     continue
-                for target in by_name.get(normalize_name(ECOSYSTEM, dep_name), ()):
+                for target in by_name.get(pypi_names[dep_name], ()):
                     graph.add(node, target)
         sources = graph.sources()
         direct = set(sources)

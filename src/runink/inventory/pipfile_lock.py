@@ -22,6 +22,7 @@ from typing import Any, Final
 import orjson
 
 from runink.errors import ParseError
+from runink.inventory import _claims
 from runink.inventory._python_common import (
     ECOSYSTEM,
     bad_name_skip,
@@ -86,7 +87,7 @@ class PipfileLockParser:
     format = "Pipfile.lock"
 
     def claims(self, filename: str, head: bytes) -> bool:
-        return filename.replace("\\", "/").rsplit("/", 1)[-1] == "Pipfile.lock"
+        return _claims.pipfile_lock(filename, head)
 
     def parse(self, path: str, data: bytes) -> ParseResult:
         text = decode_text(path, data)

@@ -29,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any, Final
 
+from runink.inventory import _claims
 from runink.inventory._js_common import (
     ComponentCollector,
     YamlMap,
@@ -58,7 +59,7 @@ class PnpmLockParser:
     format = "pnpm-lock.yaml"
 
     def claims(self, filename: str, head: bytes) -> bool:
-        return filename.replace("\\", "/").rsplit("/", 1)[-1] == "pnpm-lock.yaml"
+        return _claims.pnpm_lock(filename, head)
 
     def parse(self, path: str, data: bytes) -> ParseResult:
         doc = _select_document(path, load_yaml(path, data))

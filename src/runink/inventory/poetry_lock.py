@@ -24,19 +24,20 @@ from __future__ import annotations
 from typing import Any
 
 from runink.errors import ParseError
+from runink.inventory import _claims
 from runink.inventory._python_common import (
     ECOSYSTEM,
     DependencyGraph,
+    NameCache,
     bad_name_skip,
-    decode_text,
+    decode_elided,
     key_line,
     merge_duplicates,
     valid_name,
 )
-from runink.inventory._toml import elide_hash_arrays, entry_lines, load_toml
+from runink.inventory._toml import entry_lines, load_toml
 from runink.inventory.base import ParseResult
 from runink.model.component import Component, Skipped
-from runink.model.ecosystems import normalize_name
 
 __all__ = ["PoetryLockParser"]
 
@@ -62,11 +63,11 @@ class PoetryLockParser:
     format = "poetry.lock"
 
     def claims(self, filename: str, head: bytes) -> bool:
-        return filename.replace("\\", "/").rsplit("/", 1)[-1] == "poetry.lock"
+        return _claims.poetry_lock(filename, head)
 
     def parse(self, path: str, data: bytes) -> ParseResult:
         # Blanking the hash lists keeps every line where it was (see elide_hash_arrays).
-        text = elide_hash_arrays(decode_text(path, data), ("files",))
+        text = decode_elided(path, data, ("files",))
         doc = load_toml(path, text)
         raw = doc.get("package", [])
         if not isinstance(raw, list) or not all(isinstance(p, dict) for p in raw):
@@ -76,6 +77,7 @@ class PoetryLockParser:
         packages: list[dict[str, Any]] = raw
         lines = entry_lines(text, "package", packages)
 
+        pypi_names = NameCache()
         skipped: list[Skipped] = []
         names: list[str] = []
         usable: list[bool] = []
@@ -87,7 +89,7 @@ class PoetryLockParser:
                 names.append("")
                 usable.append(False)
                 continue
-            norm = normalize_name(ECOSYSTEM, name)
+            norm = pypi_names[name]
             names.append(norm)
             by_name.setdefault(norm, []).append(i)
             version = pkg.get("version")
@@ -103,7 +105,7 @@ class PoetryLockParser:
             if not names[i] or not isinstance(deps, dict):
                 continue
             for dep_name in deps:
-                for target in by_name.get(normalize_name(ECOSYSTEM, dep_name), ()):
+                for target in by_name.get(pypi_names[dep_name], ()):
                     graph.add(i, target)
         sources = [s for s in graph.sources() if names[s]]
         paths = graph.shortest(sources)

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from runink.errors import ParseError
+from runink.inventory import _claims
 from runink.inventory._xml import XmlElement, parse_xml
 from runink.inventory.base import ParseResult
 from runink.model.component import Component, Skipped
@@ -159,7 +160,7 @@ class PomXmlParser:
     format = "pom.xml"
 
     def claims(self, filename: str, head: bytes) -> bool:
-        return filename == "pom.xml"
+        return _claims.pom_xml(filename, head)
 
     def parse(self, path: str, data: bytes) -> ParseResult:
         project = parse_xml(path, data)

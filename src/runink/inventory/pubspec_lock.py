@@ -21,6 +21,7 @@ from typing import Final
 import yaml
 
 from runink.errors import ParseError
+from runink.inventory import _claims
 from runink.inventory.base import ParseResult
 from runink.model.component import Component, Skipped
 
@@ -77,7 +78,7 @@ class PubspecLockParser:
     format = "pubspec.lock"
 
     def claims(self, filename: str, head: bytes) -> bool:
-        return filename == "pubspec.lock"
+        return _claims.pubspec_lock(filename, head)
 
     def parse(self, path: str, data: bytes) -> ParseResult:
         longest_line = max((len(line) for line in data.split(b"\n")), default=0)

@@ -22,22 +22,22 @@ import re
 from typing import Any, Final
 
 from runink.errors import ParseError
+from runink.inventory import _claims
 from runink.inventory._python_common import (
     ECOSYSTEM,
     bad_name_skip,
-    decode_text,
+    decode_elided,
     key_line,
     merge_duplicates,
     valid_name,
 )
-from runink.inventory._toml import elide_hash_arrays, entry_lines, load_toml
+from runink.inventory._toml import entry_lines, load_toml
 from runink.inventory.base import ParseResult
 from runink.model.component import Component, Skipped
 from runink.model.ecosystems import normalize_name
 
 __all__ = ["PylockTomlParser"]
 
-_FILENAME: Final = re.compile(r"^pylock\.(?:[^.]+\.)?toml$")
 _LOCK_VERSION_LINE: Final = re.compile(r"^[ \t]*[\"']?lock-version[\"']?[ \t]*=", re.MULTILINE)
 
 
@@ -62,11 +62,11 @@ class PylockTomlParser:
     format = "pylock.toml"
 
     def claims(self, filename: str, head: bytes) -> bool:
-        return _FILENAME.match(filename.replace("\\", "/").rsplit("/", 1)[-1]) is not None
+        return _claims.pylock_toml(filename, head)
 
     def parse(self, path: str, data: bytes) -> ParseResult:
         # Blanking the hash lists keeps every line where it was (see elide_hash_arrays).
-        text = elide_hash_arrays(decode_text(path, data), ("wheels",), ("sdist",))
+        text = decode_elided(path, data, ("wheels",), ("sdist",))
         doc = load_toml(path, text)
         lock_version = doc.get("lock-version")
         if lock_version is not None:

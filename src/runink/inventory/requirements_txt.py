@@ -38,6 +38,7 @@ from typing import Final
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import InvalidWheelFilename, parse_wheel_filename
 
+from runink.inventory import _claims
 from runink.inventory._python_common import (
     ECOSYSTEM,
     DependencyGraph,
@@ -157,13 +158,7 @@ class RequirementsTxtParser:
     format = "requirements.txt"
 
     def claims(self, filename: str, head: bytes) -> bool:
-        parts = filename.replace("\\", "/").rsplit("/", 2)
-        base = parts[-1].lower()
-        if not base.endswith(".txt"):
-            return False
-        if "requirements" in base:
-            return True
-        return len(parts) >= 2 and parts[-2].lower() == "requirements"
+        return _claims.requirements_txt(filename, head)
 
     def parse(self, path: str, data: bytes) -> ParseResult:
         text = decode_text(path, data)

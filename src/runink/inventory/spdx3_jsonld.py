@@ -23,10 +23,10 @@ expanded against the context.
 
 from __future__ import annotations
 
-import re
 from typing import Final
 
 from runink.errors import ParseError
+from runink.inventory import _claims
 from runink.inventory._sbom_common import (
     EdgeSet,
     Entry,
@@ -45,8 +45,6 @@ from runink.inventory.base import ParseResult
 
 __all__ = ["Spdx3JsonLdParser"]
 
-_NAME_SUFFIXES: Final = (".spdx3.json", ".spdx3.jsonld", ".spdx.jsonld")
-_SNIFF = re.compile(rb'"@context"\s*:\s*\[?\s*"https?://spdx\.org/rdf/3\.')
 
 _PACKAGE_TYPES: Final = frozenset(
     {
@@ -285,10 +283,7 @@ class Spdx3JsonLdParser:
     format = "spdx3-jsonld"
 
     def claims(self, filename: str, head: bytes) -> bool:
-        if filename.lower().endswith(_NAME_SUFFIXES):
-            return True
-        stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-        return stripped.startswith(b"{") and _SNIFF.search(head) is not None
+        return _claims.spdx3_jsonld(filename, head)
 
     def parse(self, path: str, data: bytes) -> ParseResult:
         return parse_document(path, data)

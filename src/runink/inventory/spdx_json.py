@@ -27,10 +27,8 @@ of each package's ``SPDXID`` member.
 
 from __future__ import annotations
 
-import re
-from typing import Final
-
 from runink.errors import ParseError
+from runink.inventory import _claims
 from runink.inventory._sbom_common import (
     LineIndex,
     Spdx2Document,
@@ -48,12 +46,6 @@ from runink.inventory._sbom_common import (
 from runink.inventory.base import ParseResult
 
 __all__ = ["SpdxJsonParser"]
-
-_NAME_SUFFIXES: Final = (".spdx.json",)
-_SNIFF = re.compile(rb'"spdxVersion"\s*:\s*"SPDX-2\.')
-# Writers that sort keys (Trivy) put spdxVersion last; the document's own SPDXID comes first.
-_SNIFF_SORTED = re.compile(rb'^\s*\{\s*"SPDXID"\s*:\s*"SPDXRef-DOCUMENT"')
-_TAG_VALUE_START = re.compile(rb"^\s*(?:#[^\n]*\n\s*)*SPDXVersion\s*:")
 
 
 def _package(path: str, obj: dict[str, object], where: str, lines: LineIndex) -> SpdxPackage:
@@ -128,13 +120,7 @@ class SpdxJsonParser:
     format = "spdx-json"
 
     def claims(self, filename: str, head: bytes) -> bool:
-        stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-        if filename.lower().endswith(_NAME_SUFFIXES):
-            # A tag-value document saved under a .spdx.json name belongs to that parser.
-            return _TAG_VALUE_START.match(head.lstrip(b"\xef\xbb\xbf")) is None
-        if not stripped.startswith(b"{"):
-            return False
-        return _SNIFF.search(head) is not None or _SNIFF_SORTED.match(stripped) is not None
+        return _claims.spdx_json(filename, head)
 
     def parse(self, path: str, data: bytes) -> ParseResult:
         return spdx2_result(path, read_document(path, data))

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from runink.errors import ParseError
+from runink.inventory import _claims
 from runink.inventory._sbom_common import (
     Spdx2Document,
     SpdxPackage,
@@ -32,10 +33,8 @@ from runink.inventory.base import ParseResult
 
 __all__ = ["SpdxTagValueParser"]
 
-_NAME_SUFFIXES: Final = (".spdx", ".spdx.tv", ".spdx.tag")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _TAG = re.compile(r"^([A-Za-z][A-Za-z0-9_-]*)\s*:\s?(.*)$")
-_SNIFF = re.compile(rb"^\s*(?:#[^\n]*\n\s*)*SPDXVersion\s*:\s*SPDX-")
 _SECTION_ENDS: Final = frozenset({"FileName", "SnippetSPDXID", "LicenseID"})
 
 
@@ -184,13 +183,7 @@ class SpdxTagValueParser:
     format = "spdx-tag-value"
 
     def claims(self, filename: str, head: bytes) -> bool:
-        body = head.lstrip(b"\xef\xbb\xbf")
-        if _SNIFF.match(body):
-            return True
-        if filename.lower().endswith(_NAME_SUFFIXES):
-            # RDF/XML and JSON saved as .spdx are other serialisations, not tag-value.
-            return not body.lstrip().startswith((b"<", b"{"))
-        return False
+        return _claims.spdx_tagvalue(filename, head)
 
     def parse(self, path: str, data: bytes) -> ParseResult:
         return spdx2_result(path, read_document(path, data))

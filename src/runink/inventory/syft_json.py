@@ -16,10 +16,8 @@ each artifact's ``id`` member.
 
 from __future__ import annotations
 
-import re
-from typing import Final
-
 from runink.errors import ParseError
+from runink.inventory import _claims
 from runink.inventory._sbom_common import (
     EdgeSet,
     Entry,
@@ -37,10 +35,6 @@ from runink.inventory._sbom_common import (
 from runink.inventory.base import ParseResult
 
 __all__ = ["SyftJsonParser"]
-
-_NAME_SUFFIXES: Final = (".syft.json",)
-_SNIFF_START = re.compile(rb'^\s*\{\s*"artifacts"\s*:\s*\[')
-_SNIFF_BODY = re.compile(rb'"(?:foundBy|artifactRelationships|descriptor|schema)"\s*:')
 
 
 def _source_package(obj: dict[str, object]) -> tuple[str | None, str | None]:
@@ -151,10 +145,7 @@ class SyftJsonParser:
     format = "syft-json"
 
     def claims(self, filename: str, head: bytes) -> bool:
-        if filename.lower().endswith(_NAME_SUFFIXES):
-            return True
-        body = head.lstrip(b"\xef\xbb\xbf")
-        return _SNIFF_START.match(body) is not None and _SNIFF_BODY.search(body) is not None
+        return _claims.syft_json(filename, head)
 
     def parse(self, path: str, data: bytes) -> ParseResult:
         return parse_document(path, data)

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from runink.errors import ParseError
+from runink.inventory import _claims
 from runink.inventory.base import ParseResult, decode_utf8
 from runink.model.component import Component, Skipped
 
@@ -185,7 +186,7 @@ class TerraformLockParser:
     format = ".terraform.lock.hcl"
 
     def claims(self, filename: str, head: bytes) -> bool:
-        return filename == ".terraform.lock.hcl"
+        return _claims.terraform_lock(filename, head)
 
     def parse(self, path: str, data: bytes) -> ParseResult:
         text = decode_utf8(path, data)

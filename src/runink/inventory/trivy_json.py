@@ -27,12 +27,12 @@ graph from the result's root for ``path``. Metadata: ``artifact_name`` (``Artifa
 
 from __future__ import annotations
 
-import re
 from typing import Final
 
 from packageurl import PackageURL
 
 from runink.errors import ParseError
+from runink.inventory import _claims
 from runink.inventory._sbom_common import (
     Entry,
     Graph,
@@ -51,11 +51,6 @@ from runink.inventory.base import ParseResult
 
 __all__ = ["TrivyJsonParser"]
 
-_NAME_SUFFIXES: Final = (".trivy.json",)
-_SNIFF_SCHEMA = re.compile(rb'"SchemaVersion"\s*:\s*\d')
-_SNIFF_REPORT = re.compile(rb'"(?:ArtifactName|ArtifactType|Results)"\s*:')
-# Before schema version 2, the report was a bare array of results.
-_SNIFF_LEGACY = re.compile(rb'^\s*\[\s*\{\s*"Target"\s*:')
 
 # Trivy language types -> purl type.
 _LANG_PURL_TYPES: Final[dict[str, str]] = {
@@ -328,16 +323,7 @@ class TrivyJsonParser:
     format = "trivy-json"
 
     def claims(self, filename: str, head: bytes) -> bool:
-        if filename.lower().endswith(_NAME_SUFFIXES):
-            return True
-        stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-        if _SNIFF_LEGACY.match(stripped):
-            return True
-        return (
-            stripped.startswith(b"{")
-            and _SNIFF_SCHEMA.search(head) is not None
-            and _SNIFF_REPORT.search(head) is not None
-        )
+        return _claims.trivy_json(filename, head)
 
     def parse(self, path: str, data: bytes) -> ParseResult:
         return parse_report(path, data)

@@ -28,26 +28,25 @@ package that no root reaches keeps ``direct``/``scope`` None and no path.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import Any
 
 from runink.errors import ParseError
+from runink.inventory import _claims
 from runink.inventory._python_common import (
     ECOSYSTEM,
     DependencyGraph,
+    NameCache,
     bad_name_skip,
-    decode_text,
+    decode_elided,
     key_line,
     merge_duplicates,
     valid_name,
 )
-from runink.inventory._toml import elide_hash_arrays, entry_lines, load_toml
+from runink.inventory._toml import entry_lines, load_toml
 from runink.inventory.base import ParseResult
 from runink.model.component import Component, Skipped
-from runink.model.ecosystems import normalize_name
 
 __all__ = ["UvLockParser"]
-
-_LOCAL_ROOT_SOURCES: Final = ("virtual", "editable")
 
 
 class UvLockParser:
@@ -56,13 +55,12 @@ class UvLockParser:
     format = "uv.lock"
 
     def claims(self, filename: str, head: bytes) -> bool:
-        return filename.replace("\\", "/").rsplit("/", 1)[-1] == "uv.lock"
+        return _claims.uv_lock(filename, head)
 
     def parse(self, path: str, data: bytes) -> ParseResult:
-        text = decode_text(path, data)
         # Blanking the hash lists keeps every line where it was, so the (much smaller) result
         # also serves to find the entries' lines.
-        text = elide_hash_arrays(text, ("wheels",), ("sdist",))
+        text = decode_elided(path, data, ("wheels",), ("sdist",))
         doc = load_toml(path, text)
         version = doc.get("version")
         if version is not None and (not isinstance(version, int) or isinstance(version, bool)):
@@ -80,9 +78,8 @@ class UvLockParser:
         lines = entry_lines(text, "package", packages)
         manifest = doc.get("manifest")
         manifest = manifest if isinstance(manifest, dict) else {}
-        members = {
-            normalize_name(ECOSYSTEM, m) for m in manifest.get("members", ()) if isinstance(m, str)
-        }
+        pypi_names = NameCache()
+        members = {pypi_names[m] for m in manifest.get("members", ()) if isinstance(m, str)}
 
         skipped: list[Skipped] = []
         names: list[str] = []
@@ -96,11 +93,11 @@ class UvLockParser:
                 names.append("")
                 is_component.append(False)
                 continue
-            norm = normalize_name(ECOSYSTEM, name)
+            norm = pypi_names[name]
             names.append(norm)
             by_name.setdefault(norm, []).append(i)
             source = pkg.get("source")
-            local = isinstance(source, dict) and any(k in source for k in _LOCAL_ROOT_SOURCES)
+            local = isinstance(source, dict) and ("virtual" in source or "editable" in source)
             if local or norm in members:
                 roots.add(i)
                 is_component.append(False)
@@ -112,11 +109,11 @@ class UvLockParser:
                 continue
             is_component.append(True)
 
-        graph = _Graph(packages, names, roots, by_name)
+        graph = _Graph(packages, names, roots, by_name, pypi_names)
+        edges = graph.edges
         for i, pkg in enumerate(packages):
             if names[i] and i not in roots:
-                for target in graph.targets(pkg.get("dependencies")):
-                    graph.add(i, target)
+                edges[i].extend(t for t in graph.targets(pkg.get("dependencies")) if t != i)
         starts: dict[str, list[int]] = {"runtime": [], "optional": [], "dev": []}
         for r in sorted(roots):
             pkg = packages[r]
@@ -181,12 +178,14 @@ class _Graph(DependencyGraph):
         names: list[str],
         roots: set[int],
         by_name: dict[str, list[int]],
+        pypi_names: NameCache,
     ) -> None:
         super().__init__(len(packages))
         self.packages = packages
         self.names = names
         self.roots = roots
         self.by_name = by_name
+        self.pypi_names = pypi_names
         self.package_of: list[int] = list(range(len(packages)))
         self._extra_nodes: dict[tuple[int, str], int] = {}
         self._pending: list[tuple[int, object]] = []
@@ -214,14 +213,31 @@ class _Graph(DependencyGraph):
         out: list[int] = []
         if not isinstance(entries, list):
             return out
+        by_name = self.by_name
+        pypi_names = self.pypi_names
+        roots = self.roots
         for ref in entries:
-            if not isinstance(ref, dict) or not isinstance(ref.get("name"), str):
+            if not isinstance(ref, dict):
                 continue
+            name = ref.get("name")
+            if not isinstance(name, str):
+                continue
+            candidates = by_name.get(pypi_names[name], ())
+            if len(candidates) > 1:
+                candidates = _narrow(ref, candidates, self.packages)
             # Locked dependencies spell it ``extra``; [manifest] requirements ``extras``.
             extras = ref.get("extra", ref.get("extras"))
-            extras = [e for e in extras if isinstance(e, str)] if isinstance(extras, list) else []
-            for index in _resolve(ref, self.by_name, self.packages):
-                if index in self.roots:
+            if not extras:  # the usual case: no extras asked
+                if roots.isdisjoint(candidates):
+                    out.extend(candidates)
+                    continue
+                extras = []
+            elif isinstance(extras, list):
+                extras = [e for e in extras if isinstance(e, str)]
+            else:
+                extras = []
+            for index in candidates:
+                if index in roots:
                     for extra in extras:
                         if (index, extra) not in _seen:
                             seen = _seen | {(index, extra)}
@@ -259,13 +275,11 @@ def _direct(
     return False
 
 
-def _resolve(
-    ref: Mapping[str, Any], by_name: Mapping[str, list[int]], packages: list[dict[str, Any]]
+def _narrow(
+    ref: Mapping[str, Any], candidates: list[int], packages: list[dict[str, Any]]
 ) -> list[int]:
-    """The packages a dependency entry names: by name, narrowed by version and source if given."""
-    candidates = by_name.get(normalize_name(ECOSYSTEM, ref["name"]), [])
-    if len(candidates) <= 1:
-        return candidates
+    """Of several packages with a dependency entry's name, those its version and source (when
+    given) name, or all of them when none matches."""
     narrowed = candidates
     version = ref.get("version")
     if isinstance(version, str):

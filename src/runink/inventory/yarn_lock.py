@@ -35,6 +35,7 @@ from urllib.parse import unquote
 
 import orjson
 
+from runink.inventory import _claims
 from runink.inventory._js_common import (
     ComponentCollector,
     SpecKind,
@@ -63,7 +64,7 @@ class YarnLockParser:
     format = "yarn.lock"
 
     def claims(self, filename: str, head: bytes) -> bool:
-        return filename.replace("\\", "/").rsplit("/", 1)[-1] == "yarn.lock"
+        return _claims.yarn_lock(filename, head)
 
     def parse(self, path: str, data: bytes) -> ParseResult:
         data = strip_bom(data)

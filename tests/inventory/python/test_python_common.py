@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -202,3 +203,35 @@ def test_merge_duplicates_keeps_the_strongest_facts() -> None:
         ("1", 3, True, "runtime", ("a",)),
         ("2", 5, None, None, ()),
     ]
+
+
+# --- decode_elided: decode_text then elide_hash_arrays, in one step -----------------------------
+
+
+DECODE_CASES = [
+    b'[[package]]\nname = "a"\nfiles = [\n    {file = "a.whl", hash = "sha256:00"},\n]\n',
+    '[[package]]\nname = "caf\u00e9"\nfiles = [\n    {file = "\u00e9.whl", hash = "sha256:0"},\n]\n'.encode(),
+    b'\xef\xbb\xbf[[package]]\nname = "a"\nfiles = [\n    {file = "a", hash = "h"},\n]\n',
+    b'\xef\xbb\xbf\xef\xbb\xbf[[package]]\nname = "a"\n',
+    b'[[package]]\nname = "a"\nfiles = [\n    {file = "a\x00", hash = "h"},\n]\n',
+    b'[[package]]\nname = "a"\n\nfiles = [\n    {file = "\xff", hash = "h"},\n]\n',
+    b"",
+]
+
+
+@pytest.mark.parametrize("data", DECODE_CASES)
+def test_decode_elided_is_decode_text_then_elision(data: bytes) -> None:
+    from runink.inventory._python_common import decode_elided, decode_text, elide_hash_arrays
+
+    def outcome(fn: Callable[[], str]) -> tuple[str, object]:
+        try:
+            return ("ok", fn())
+        except ParseError as exc:
+            return ("error", (str(exc), exc.line))
+
+    for arrays, inline in ((("files",), ()), (("wheels",), ("sdist",))):
+        expected = outcome(
+            lambda a=arrays, i=inline: elide_hash_arrays(decode_text("p.lock", data), a, i)
+        )
+        got = outcome(lambda a=arrays, i=inline: decode_elided("p.lock", data, a, i))
+        assert got == expected
