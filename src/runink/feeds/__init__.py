@@ -14,7 +14,6 @@ Modules (see ``docs/feeds.md``):
 * ``events`` — the change-event log (``change_events``) and consumer offsets;
 * ``changes`` — what changed between two versions of an advisory (event payloads);
 * ``enrichment`` — KEV, EPSS and NVD data by CVE id, for scoring and policies;
-* ``_bulk`` — driver-level bulk inserts for the large tables (EPSS).
 
 ``state``, ``events``, ``changes`` and ``enrichment`` only use the store and the models, so the
 services layer (``services.importing``, ``services.scan``) may import them; the feed modules and

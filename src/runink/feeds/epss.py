@@ -34,9 +34,9 @@ import sqlalchemy as sa
 
 from runink.errors import AdvisoryDataError
 from runink.feeds import state as feed_state
-from runink.feeds._bulk import bulk_insert, db_value
 from runink.feeds.base import ScopeResult, Status, SyncContext
 from runink.feeds.events import EventKind, NewEvent, write_events
+from runink.store.bulk import db_value, insert_rows
 from runink.store.tables import epss_scores
 
 NAME: Final = "epss"
@@ -224,7 +224,7 @@ class EpssFeed:
                 day = db_value(conn, score_date)
                 rows = [(cve, e, p, day) for cve, (e, p) in scores.scores.items()]
                 for i in range(0, len(rows), _INSERT_CHUNK):
-                    bulk_insert(conn, epss_scores, _COLUMNS, rows[i : i + _INSERT_CHUNK])
+                    insert_rows(conn, epss_scores, _COLUMNS, rows[i : i + _INSERT_CHUNK])
                 events = [
                     _event(c, threshold, score_date)
                     for c in crossings(old, scores.scores, threshold)

@@ -35,7 +35,7 @@ import orjson
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from runink.feeds._bulk import bulk_insert, db_value
+from runink.store.bulk import db_value, insert_rows
 from runink.store.db import as_utc
 from runink.store.tables import change_events, consumer_offsets
 
@@ -99,7 +99,7 @@ def write_events(
         for e in events
     ]
     for i in range(0, len(rows), _INSERT_CHUNK):
-        bulk_insert(conn, change_events, _EVENT_COLUMNS, rows[i : i + _INSERT_CHUNK])
+        insert_rows(conn, change_events, _EVENT_COLUMNS, rows[i : i + _INSERT_CHUNK])
     return len(rows)
 
 

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import operator
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +14,8 @@ from sqlalchemy.engine import Connection
 from runink.matching.index import AdvisoryInfo
 from runink.model.advisory import Advisory, Affected
 from runink.model.ecosystems import base_ecosystem
+from runink.store.bulk import datetime_param, insert_rows
+from runink.store.bulk import insert_dicts as bulk_insert  # noqa: F401 - inventory_repo's name
 from runink.store.db import as_utc
 from runink.store.embedded import affected_from_row
 from runink.store.tables import advisories, advisory_aliases, affected_packages, import_runs
@@ -65,7 +66,7 @@ def write_advisories(
 ) -> None:
     """Insert ``batch``; advisories in ``replace_ids`` are deleted first (with their children).
 
-    Rows are built as tuples and handed to the driver's ``executemany`` (``insert_rows``).
+    Rows are built as tuples and handed to the driver (``store.bulk.insert_rows``).
     """
     replace = list(replace_ids)
     for i in range(0, len(replace), _CHUNK):
@@ -76,7 +77,7 @@ def write_advisories(
         conn.execute(sa.delete(advisories).where(advisories.c.id.in_(chunk)))
     if not batch:
         return
-    stamp = _datetime_param(conn)
+    stamp = datetime_param(conn)
     imported_at = stamp(now)
     adv_rows: list[tuple[Any, ...]] = []
     alias_rows: list[tuple[Any, ...]] = []
@@ -121,76 +122,6 @@ def write_advisories(
     insert_rows(conn, advisories, _ADVISORY_COLUMNS, adv_rows)
     insert_rows(conn, advisory_aliases, _ALIAS_COLUMNS, alias_rows)
     insert_rows(conn, affected_packages, _AFFECTED_COLUMNS, affected_rows)
-
-
-def _same(value: dt.datetime) -> Any:
-    return value
-
-
-def _datetime_param(conn: Connection) -> Callable[[dt.datetime], Any]:
-    """How a datetime is passed to the driver for a DateTime column of ``conn``'s backend."""
-    return _sqlite_datetime if conn.dialect.name == "sqlite" else _same
-
-
-_MARKS = {"qmark": "?", "format": "%s", "pyformat": "%s", "numeric": "?"}
-
-
-def insert_rows(
-    conn: Connection, table: sa.Table, columns: Sequence[str], rows: list[tuple[Any, ...]]
-) -> None:
-    """executemany at the driver level of ``rows``, tuples in ``columns`` order, whose
-    datetimes are already in the backend's form (``_datetime_param``)."""
-    if not rows:
-        return
-    dialect = conn.dialect
-    mark = _MARKS.get(dialect.paramstyle)
-    if mark is None:  # pragma: no cover - named paramstyles: let SQLAlchemy do it
-        conn.execute(sa.insert(table), [dict(zip(columns, r, strict=True)) for r in rows])
-        return
-    preparer = dialect.identifier_preparer
-    sql = (
-        f"INSERT INTO {preparer.format_table(table)} "
-        f"({', '.join(preparer.quote(c) for c in columns)}) "
-        f"VALUES ({', '.join([mark] * len(columns))})"
-    )
-    conn.exec_driver_sql(sql, rows)
-
-
-def bulk_insert(conn: Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
-    """executemany at the driver level: SQLAlchemy's per-row parameter processing costs more
-    than the insert itself on bulk imports. Datetimes are rendered as each backend stores them."""
-    if not rows:
-        return
-    columns = list(rows[0])
-    dialect = conn.dialect
-    marks = _MARKS.get(dialect.paramstyle)
-    if marks is None:  # pragma: no cover - named paramstyles: let SQLAlchemy do it
-        conn.execute(sa.insert(table), rows)
-        return
-    get = operator.itemgetter(*columns)
-    params: list[tuple[Any, ...]] = (
-        [tuple(get(row)) for row in rows] if len(columns) > 1 else [(get(row),) for row in rows]
-    )
-    if dialect.name == "sqlite":
-        # Only the table's DateTime columns can hold datetimes: convert those, leave the rest.
-        dt_columns = [i for i, c in enumerate(columns) if isinstance(table.c[c].type, sa.DateTime)]
-        if dt_columns:
-            for n, values in enumerate(params):
-                converted = list(values)
-                for i in dt_columns:
-                    if isinstance(converted[i], dt.datetime):
-                        converted[i] = _sqlite_datetime(converted[i])
-                params[n] = tuple(converted)
-    insert_rows(conn, table, columns, params)
-
-
-def _sqlite_datetime(value: dt.datetime) -> str:
-    # The storage format of SQLAlchemy's SQLite DateTime type (naive UTC), so reads agree.
-    if value.tzinfo is dt.UTC:  # the usual case: drop the "+00:00" isoformat appends
-        return value.isoformat(" ", "microseconds")[:-6]
-    if value.tzinfo is not None:
-        value = value.astimezone(dt.UTC).replace(tzinfo=None)
-    return value.isoformat(sep=" ", timespec="microseconds")
 
 
 def record_import_run(
