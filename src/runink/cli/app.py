@@ -38,7 +38,7 @@ app.command("scan")(scan_cmd.scan)
 app.command("gate")(scan_cmd.gate)
 app.command("components")(scan_cmd.components)
 app.add_typer(inventory_cmd.app, name="inventory")
-app.command("findings")(findings_cmd.findings)
+app.add_typer(findings_cmd.app, name="findings")
 app.command("watch")(watch_cmd.watch)
 app.command("exposure")(exposure_cmd.exposure)
 

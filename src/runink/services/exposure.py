@@ -39,28 +39,25 @@ class Exposure:
 def find_exposure(engine: Engine, ident: str, *, environment: str | None = None) -> Exposure:
     with engine.connect() as conn:
         ids, known = repo.alias_closure(conn, ident)
-        found = repo.query_findings(conn, vulnerabilities=ids, environment=environment)
+        found = repo.exposed_findings(conn, ids, environment=environment)
         if not known:
-            known = bool(repo.query_findings(conn, vulnerabilities=ids))
+            known = repo.any_finding(conn, ids)
     rows = []
-    for artifact, f in found:
-        if f.status == repo.FIXED:
-            continue
-        meta = artifact.meta
-        owners = tuple(dict.fromkeys([*meta.owners, *filter(None, [meta.maintainer_email])]))
+    for f in found:
+        owners = tuple(dict.fromkeys([*f.owners, *filter(None, [f.maintainer_email])]))
         rows.append(
             ExposureRow(
-                artifact=meta.name,
-                kind=meta.kind,
-                environment=meta.environment,
-                team=meta.team,
+                artifact=f.artifact,
+                kind=f.kind,
+                environment=f.environment,
+                team=f.team,
                 owners=owners,
                 vulnerability=f.vulnerability,
                 purl=f.purl,
-                version=f.component.version,
+                version=f.version,
                 fixed=f.fixed_version,
                 status=f.status,
             )
         )
-    rows.sort(key=lambda r: (r.environment or "", r.artifact, r.purl))
+    rows.sort(key=lambda r: (r.environment or "", r.artifact, r.purl, r.vulnerability))
     return Exposure(tuple(sorted(ids)), tuple(rows), known)

@@ -244,13 +244,13 @@ def reconcile(
     meta = artifact.meta
     unique: dict[tuple[str, str], Finding] = {}
     for finding in matched:
-        unique.setdefault((finding.id, finding.component.purl), finding)
+        unique.setdefault((finding.id, repo.purl_of(finding.component)), finding)
     current = list(unique.values())
     coverage = _exceptions_for(setup, current, now.date())
     by_identity = {(r.vulnerability, r.purl): r for r in stored}
     new_rows: list[dict[str, Any]] = []
     for finding, (exception, expired) in zip(current, coverage, strict=True):
-        identity = (finding.id[:255], finding.component.purl)
+        identity = (finding.id[:255], repo.purl_of(finding.component))
         record = by_identity.pop(identity, None)
         status = EXCEPTED if exception else OPEN
         facts = repo.finding_values(finding)

@@ -25,7 +25,6 @@ from runink.inventory.registry import all_parsers
 from runink.matching.index import AdvisoryIndex
 from runink.matching.matcher import Matcher
 from runink.model.component import Component
-from runink.model.ecosystems import base_ecosystem
 from runink.model.finding import Finding
 from runink.policy.document import find_repo_policy, load_policy
 from runink.services.checking import index_for
@@ -118,18 +117,43 @@ def sbom_labels(sbom: Mapping[str, str]) -> dict[str, str]:
     return {k[len(prefix) :]: v for k, v in sbom.items() if k.startswith(prefix)}
 
 
-def match_components(components: Sequence[Component], matcher: Matcher) -> list[Finding]:
+class SharedMatches:
+    """One matcher and its findings per distinct (ecosystem, name, version), shared by many
+    ingests against one advisory index (a bulk load, a benchmark): each distinct component
+    is matched once, and the matcher's per-package preparation is done once."""
+
+    def __init__(self, index: AdvisoryIndex) -> None:
+        self.index = index
+        self.matcher = Matcher(index)
+        self._found: dict[tuple[str, str, str], tuple[Finding, ...]] = {}
+
+    def findings(self, component: Component) -> tuple[Finding, ...]:
+        found = self._found.get(component.key)
+        if found is None:
+            found = self._found[component.key] = self.matcher.match(component).findings
+        return found
+
+
+def match_components(
+    components: Sequence[Component], matcher: Matcher | SharedMatches
+) -> list[Finding]:
     """Findings per occurrence, each distinct (ecosystem, name, version) matched once."""
+    shared = matcher if isinstance(matcher, SharedMatches) else None
     by_key: dict[tuple[str, str, str], list[Component]] = {}
     for component in components:
         by_key.setdefault(component.key, []).append(component)
     out: list[Finding] = []
     for occurrences in by_key.values():
-        result = matcher.match(occurrences[0])
+        first = occurrences[0]
+        if shared is not None:
+            found = shared.findings(first)
+        else:
+            assert isinstance(matcher, Matcher)
+            found = matcher.match(first).findings
         for occurrence in occurrences:
             out.extend(
-                f if occurrence is occurrences[0] else dataclasses.replace(f, component=occurrence)
-                for f in result.findings
+                f if f.component == occurrence else dataclasses.replace(f, component=occurrence)
+                for f in found
             )
     return out
 
@@ -137,7 +161,7 @@ def match_components(components: Sequence[Component], matcher: Matcher) -> list[
 def present_by_key(components: Sequence[Component]) -> dict[tuple[str, str], set[str]]:
     present: dict[tuple[str, str], set[str]] = {}
     for c in components:
-        present.setdefault((base_ecosystem(c.ecosystem), c.name), set()).add(c.purl)
+        present.setdefault((repo.base_of(c.ecosystem), c.name), set()).add(repo.purl_of(c))
     return present
 
 
@@ -149,17 +173,22 @@ def store_snapshot(
     source: str,
     files: list[dict[str, object]] | None = None,
     index: AdvisoryIndex | None = None,
+    shared: SharedMatches | None = None,
     cache: SetupCache | None = None,
     now: dt.datetime | None = None,
     actor: str = "runink/inventory",
 ) -> tuple[ArtifactRecord, int, Changes]:
     """Store ``components`` as the artifact's new current snapshot, match them and update its
     findings, all in one transaction (the outbox row included). ``index`` lets a caller that
-    ingests many artifacts share one advisory index."""
+    ingests many artifacts share one advisory index; ``shared`` (built on such an index) also
+    shares the matcher and its results per distinct component."""
     now = now or utcnow()
     cache = cache or SetupCache()
-    matcher = Matcher(index if index is not None else index_for(engine, components))
-    matched = match_components(components, matcher)
+    if shared is not None:
+        matched = match_components(components, shared)
+    else:
+        matcher = Matcher(index if index is not None else index_for(engine, components))
+        matched = match_components(components, matcher)
     with repo.write_transaction(engine) as conn:
         artifact_id = repo.upsert_artifact(conn, meta, now)
         snapshot_id = repo.insert_snapshot(

@@ -30,18 +30,20 @@ from sqlalchemy.engine import Connection, Engine
 
 from runink.feeds.events import ChangeEvent, EventKind, commit_offset, consumer_offset, read_events
 from runink.feeds.sync import SyncReport, run_sync
-from runink.matching.index import AdvisoryIndex
+from runink.matching.index import AdvisoryIndex, AdvisoryInfo
 from runink.matching.matcher import Matcher
+from runink.model.advisory import Affected
 from runink.model.component import Component
 from runink.model.ecosystems import base_ecosystem
 from runink.model.finding import Finding
 from runink.services.findings import Changes, FlushReport, Scope, SetupCache, enqueue, flush_outbox
 from runink.services.findings import reconcile as reconcile_findings
+from runink.services.gate import PolicySetup
 from runink.services.inventory import present_by_key
 from runink.store import advisory_repo
 from runink.store import inventory_repo as repo
 from runink.store.db import utcnow
-from runink.store.inventory_repo import EXCEPTED, OPEN, Key
+from runink.store.inventory_repo import EXCEPTED, FIXED, OPEN, ArtifactRecord, Key
 
 CONSUMER: Final = "monitor"
 ACTOR: Final = "runink/watch"
@@ -73,19 +75,6 @@ def event_keys(event: ChangeEvent) -> set[Key]:
     return keys
 
 
-def _match(matcher: Matcher, components: Iterable[Component]) -> list[Finding]:
-    cache: dict[tuple[str, str, str], tuple[Finding, ...]] = {}
-    out: list[Finding] = []
-    for component in components:
-        found = cache.get(component.key)
-        if found is None:
-            found = cache[component.key] = matcher.match(component).findings
-            out.extend(found)
-        else:
-            out.extend(dataclasses.replace(f, component=component) for f in found)
-    return out
-
-
 def process_batch(
     conn: Connection,
     batch: list[ChangeEvent],
@@ -98,9 +87,11 @@ def process_batch(
     keys: set[Key] = set()
     event_seq: dict[Key, int] = {}
     withdrawn: set[str] = set()
+    changed: set[str] = set()
     cves: set[str] = set()
     for event in batch:
         if event.kind in _ADVISORY_KINDS:
+            changed.add(event.subject)
             for key in event_keys(event):
                 keys.add(key)
                 event_seq[key] = event.seq
@@ -110,37 +101,7 @@ def process_batch(
             cves.add(event.subject)
     touched: set[int] = set()
     if keys:
-        by_artifact = repo.components_for_keys(conn, keys)
-        if by_artifact:
-            entries, infos = advisory_repo.load_index_rows(conn, keys)
-            matcher = Matcher(AdvisoryIndex.build(entries, infos))
-            artifacts = repo.artifacts_by_id(conn, by_artifact.keys())
-            stored = repo.findings_of(conn, by_artifact.keys(), keys=frozenset(keys))
-            frozen_keys = frozenset(keys)
-            for artifact_id, components in sorted(by_artifact.items()):
-                artifact = artifacts[artifact_id]
-                report.components += len(components)
-                matched = _match(matcher, components)
-                scope = Scope(
-                    keys=frozen_keys,
-                    present=present_by_key(components),
-                    withdrawn=frozenset(withdrawn),
-                    event_seq=event_seq,
-                )
-                changes = reconcile_findings(
-                    conn,
-                    artifact,
-                    cache.setup(artifact),
-                    matched,
-                    stored.get(artifact_id, []),
-                    scope,
-                    origin="event",
-                    now=now,
-                )
-                report.changes.add(changes)
-                if changes.any:
-                    enqueue(conn, artifact, changes, actor=ACTOR, now=now)
-                    touched.add(artifact_id)
+        _process_advisories(conn, keys, changed, withdrawn, event_seq, cache, now, report, touched)
     if cves:
         # KEV/EPSS facts feed the triggers: run them again where such a CVE is open.
         rows = repo.query_findings(conn, vulnerabilities=cves, status=OPEN)
@@ -149,6 +110,185 @@ def process_batch(
                 enqueue(conn, artifact, Changes(), actor=ACTOR, now=now, force=True)
                 touched.add(artifact.id)
     report.artifacts += len(touched)
+
+
+def _process_advisories(
+    conn: Connection,
+    keys: set[Key],
+    changed: set[str],
+    withdrawn: set[str],
+    event_seq: dict[Key, int],
+    cache: SetupCache,
+    now: dt.datetime,
+    report: ProcessReport,
+    touched: set[int],
+) -> None:
+    """Re-match the current components named by ``keys`` and reconcile the findings the
+    changed advisories can affect.
+
+    Those are the finding identities (canonical ids) of ``_identities``: a finding outside
+    them is the same before and after these events, so neither side of it is loaded. Both
+    sides are narrowed to the same identities, so the transitions are those a reconciliation
+    of every finding of the packages would make for these events. Each distinct (ecosystem,
+    name, version) is matched once for the whole batch.
+    """
+    policies: dict[int, str | None] = {}
+    by_artifact = repo.components_for_keys(conn, keys, policies)
+    if not by_artifact:
+        return
+    for components in by_artifact.values():
+        report.components += len(components)
+    rows = repo.FindingRows(conn)
+    cited_before = repo.findings_citing(conn, keys, changed, rows)
+    all_entries, all_infos = advisory_repo.load_index_rows(conn, keys)
+    # Match against the advisories linked to the changed ones (``_connected``), widened until
+    # it holds every identity compared: then the findings compared are exactly those a match
+    # against every advisory of the packages gives.
+    seeds = set(changed).union(cited_before, *cited_before.values())
+    while True:
+        entries, infos, nodes = _connected(all_entries, all_infos, seeds)
+        matcher = Matcher(AdvisoryIndex.build(entries, infos))
+        results: dict[tuple[str, str, str], tuple[Finding, ...]] = {}
+        for components in by_artifact.values():
+            for component in components:
+                if component.key not in results:
+                    results[component.key] = matcher.match(component).findings
+        vulnerabilities = _identities(conn, keys, changed, cited_before, results.values(), rows)
+        missing = vulnerabilities - nodes
+        if not missing:
+            break
+        if any(len(v) >= 255 for v in missing):  # a truncated id: use every advisory
+            seeds = {info.id for info in all_infos}
+        seeds |= missing
+    if not vulnerabilities:
+        return
+    matched_by_artifact: dict[int, list[Finding]] = {}
+    for artifact_id, components in by_artifact.items():
+        matched: list[Finding] = []
+        for component in components:
+            for finding in results[component.key]:
+                if finding.id[:255] in vulnerabilities:
+                    matched.append(
+                        finding
+                        if finding.component == component
+                        else dataclasses.replace(finding, component=component)
+                    )
+        if matched:
+            matched_by_artifact[artifact_id] = matched
+    # Compare as plain tuples first: only an artifact where a finding would open, reopen,
+    # close or change, or whose policy has exceptions, is reconciled from full records.
+    light = repo.light_findings_by_vulnerability(rows, keys, vulnerabilities, by_artifact.keys())
+    candidates = sorted(matched_by_artifact.keys() | light.keys())
+    involved = []
+    for artifact_id in candidates:
+        if cache.policy(policies[artifact_id]).exceptions:
+            involved.append(artifact_id)
+            continue
+        expected: dict[tuple[str, str], _Expected] = {}
+        for finding in matched_by_artifact.get(artifact_id, ()):
+            expected.setdefault(
+                (finding.id[:255], repo.purl_of(finding.component)), _expected(finding)
+            )
+        if not _unchanged(expected, light.get(artifact_id, {})):
+            involved.append(artifact_id)
+    if not involved:
+        return
+    stored = repo.findings_by_vulnerability(conn, keys, vulnerabilities, involved)
+    artifacts = repo.artifacts_by_id(conn, involved)
+    frozen_keys = frozenset(keys)
+    frozen_withdrawn = frozenset(withdrawn)
+    for artifact_id in involved:
+        artifact = artifacts[artifact_id]
+        scope = Scope(
+            keys=frozen_keys,
+            present=present_by_key(by_artifact[artifact_id]),
+            withdrawn=frozen_withdrawn,
+            event_seq=event_seq,
+        )
+        changes = reconcile_findings(
+            conn,
+            artifact,
+            cache.setup(artifact),
+            matched_by_artifact.get(artifact_id, []),
+            stored.get(artifact_id, []),
+            scope,
+            origin="event",
+            now=now,
+        )
+        report.changes.add(changes)
+        if changes.any:
+            enqueue(conn, artifact, changes, actor=ACTOR, now=now)
+            touched.add(artifact_id)
+
+
+def _connected(
+    entries: list[tuple[str, Affected]], infos: list[AdvisoryInfo], seeds: set[str]
+) -> tuple[list[tuple[str, Affected]], list[AdvisoryInfo], set[str]]:
+    """The advisories linked to ``seeds`` through shared ids and aliases (as the matcher
+    merges them), their entries, and every id and alias so linked (the seeds included).
+
+    A finding merges only advisories so linked, and its canonical id is one of their ids or
+    aliases. So every finding that holds one of these advisories, or whose id is one of these
+    names, is the same whether the other advisories of the packages are in the index or not:
+    matching against these alone skips the hundreds of unrelated advisories a popular package
+    can have.
+    """
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for info in infos:
+        root = find(info.id)
+        for alias in info.aliases:
+            other = find(alias)
+            if other != root:
+                parent[other] = root
+    roots = {find(s) for s in seeds}
+    nodes = {x for x in list(parent) if find(x) in roots}
+    return (
+        [(a, e) for a, e in entries if a in nodes],
+        [info for info in infos if info.id in nodes],
+        nodes,
+    )
+
+
+def _identities(
+    conn: Connection,
+    keys: set[Key],
+    changed: set[str],
+    cited_before: dict[str, set[str]],
+    results: Iterable[tuple[Finding, ...]],
+    rows: repo.FindingRows,
+) -> set[str]:
+    """The canonical ids of the findings of packages ``keys`` that changed advisories can
+    affect.
+
+    Findings are groups of advisories merged through shared aliases. The groups a changed
+    advisory X belonged to before (``cited_before``: the stored findings citing X) and
+    belongs to now (the new matches citing X) hold every advisory whose group can differ: a
+    group that never held X keeps the same members, as only X's data changed. So the
+    identities are those of the stored findings and of the new matches citing any advisory of
+    those groups (X included); every other finding is left as stored.
+    """
+    matches = [f for found in results for f in found]
+    involved = set(changed)
+    for cited in cited_before.values():
+        involved |= cited
+    for finding in matches:
+        if changed.intersection(finding.advisories):
+            involved.update(finding.advisories)
+    if involved == changed:  # no merged group: the stored findings citing X are all
+        identities = set(cited_before)
+    else:
+        identities = set(repo.findings_citing(conn, keys, involved, rows))
+    for finding in matches:
+        if involved.intersection(finding.advisories):
+            identities.add(finding.id[:255])
+    return identities
 
 
 #: A hook called after a batch's writes and before its commit (tests inject crashes here).
@@ -191,9 +331,9 @@ def recheck_exceptions(engine: Engine, cache: SetupCache | None = None) -> Chang
     total = Changes()
     now = utcnow()
     with repo.write_transaction(engine) as conn:
-        excepted = repo.query_findings(conn, status=EXCEPTED)
-        artifact_ids = {a.id for a, _ in excepted}
-        for artifact, _ in repo.query_findings(conn, status=OPEN):
+        artifact_ids = repo.artifact_ids_with_status(conn, EXCEPTED)
+        with_open = repo.artifact_ids_with_status(conn, OPEN) - artifact_ids
+        for artifact in repo.artifacts_by_id(conn, with_open).values():
             if cache.setup(artifact).policy.exceptions:
                 artifact_ids.add(artifact.id)
         if not artifact_ids:
@@ -228,49 +368,145 @@ class ReevaluateReport:
     seconds: float = 0.0
 
 
-def reevaluate_all(engine: Engine, cache: SetupCache | None = None) -> ReevaluateReport:
-    """Match every current component of every artifact again (one transaction): the safety
-    net after an advisory import that wrote no events, or a policy change."""
+#: The outcome a reconciliation leaves alone: (status, score, severity, fixed, aliases JSON).
+_Expected = tuple[str, float | None, str | None, str | None, str]
+
+
+def reevaluate_all(
+    engine: Engine,
+    cache: SetupCache | None = None,
+    *,
+    artifact: str | None = None,
+    chunk: int = 250,
+    progress: Callable[[int, int], None] | None = None,
+) -> ReevaluateReport:
+    """Match every current component of every artifact (or of the one named) again and bring
+    the findings in line: the safety net after an advisory import that wrote no events, a
+    change of matching rules, or a policy change.
+
+    Each distinct (ecosystem, name, version) is matched once. Artifacts are taken ``chunk`` at
+    a time, one transaction each (transitions and outbox rows together, as elsewhere): their
+    components and stored findings are read as plain tuples and compared with the matches;
+    only an artifact where something differs (a finding to open, reopen, close or update, or
+    a policy with exceptions) is reconciled in full, exactly as before. Re-running is
+    idempotent. ``progress(done, total)`` is called after each chunk.
+    """
     started = time.perf_counter()
     cache = cache or SetupCache()
     report = ReevaluateReport()
     now = utcnow()
-    with repo.write_transaction(engine) as conn:
-        entries, infos = advisory_repo.load_index_rows(conn)
-        matcher = Matcher(AdvisoryIndex.build(entries, infos))
-        by_artifact: dict[int, list[Component]] = {}
-        for artifact_id, component in repo.iter_current_components(conn):
-            by_artifact.setdefault(artifact_id, []).append(component)
-        artifacts = repo.artifacts_by_id(conn, by_artifact.keys())
-        stored = repo.findings_of(conn, artifacts.keys())
-        results: dict[tuple[str, str, str], tuple[Finding, ...]] = {}
-        for artifact_id, components in by_artifact.items():
-            report.components += len(components)
-            matched: list[Finding] = []
-            for component in components:
-                found = results.get(component.key)
-                if found is None:
-                    found = results[component.key] = matcher.match(component).findings
-                    matched.extend(found)
-                elif found:
-                    matched.extend(dataclasses.replace(f, component=component) for f in found)
-            artifact = artifacts[artifact_id]
-            changes = reconcile_findings(
-                conn,
-                artifact,
-                cache.setup(artifact),
-                matched,
-                stored.get(artifact_id, []),
-                Scope(keys=None, present=present_by_key(components)),
-                origin="reevaluate",
-                now=now,
-            )
-            report.changes.add(changes)
-            enqueue(conn, artifact, changes, actor=ACTOR, now=now)
-        report.artifacts = len(by_artifact)
-        report.distinct = len(results)
+    with engine.connect() as conn:
+        ids = repo.current_artifact_ids(conn, artifact)
+        if not ids:
+            report.seconds = time.perf_counter() - started
+            return report
+        if artifact is not None:
+            keys = {
+                (repo.base_of(eco), name) for _, eco, name, _, _ in repo.light_components(conn, ids)
+            }
+            entries, infos = advisory_repo.load_index_rows(conn, keys)
+        else:
+            entries, infos = advisory_repo.load_index_rows(conn)
+    matcher = Matcher(AdvisoryIndex.build(entries, infos))
+    full: dict[tuple[str, str, str], tuple[Finding, ...]] = {}
+    light: dict[tuple[str, str, str], tuple[tuple[str, _Expected], ...]] = {}
+
+    def expected_of(
+        eco: str, name: str, version: str, purl: str
+    ) -> tuple[tuple[str, _Expected], ...]:
+        key = (eco, name, version)
+        found = light.get(key)
+        if found is None:
+            matches = full[key] = matcher.match(
+                Component(eco, name, version, purl_override=purl)
+            ).findings
+            found = light[key] = tuple((f.id[:255], _expected(f)) for f in matches)
+        return found
+
+    for start in range(0, len(ids), chunk):
+        part = ids[start : start + chunk]
+        with repo.write_transaction(engine) as conn:
+            rows = repo.light_components(conn, part)
+            stored = repo.light_findings(conn, part)
+            artifacts = repo.artifacts_by_id(conn, part)
+            by_artifact: dict[int, list[repo.LightComponent]] = {}
+            for row in rows:
+                by_artifact.setdefault(row[0], []).append(row)
+            for artifact_id, items in by_artifact.items():
+                report.artifacts += 1
+                report.components += len(items)
+                expected: dict[tuple[str, str], _Expected] = {}
+                for _, eco, name, version, purl in items:
+                    for vulnerability, facts in expected_of(eco, name, version, purl):
+                        expected.setdefault((vulnerability, purl), facts)
+                record = artifacts[artifact_id]
+                setup = cache.setup(record)
+                if not setup.policy.exceptions and _unchanged(
+                    expected, stored.get(artifact_id, {})
+                ):
+                    continue
+                changes = _reevaluate_one(conn, record, setup, full, now)
+                report.changes.add(changes)
+                enqueue(conn, record, changes, actor=ACTOR, now=now)
+        if progress is not None:
+            progress(min(start + chunk, len(ids)), len(ids))
+    report.distinct = len(light)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _expected(finding: Finding) -> _Expected:
+    """What a stored finding holds when a reconciliation leaves it alone."""
+    return (
+        OPEN,
+        finding.score,
+        finding.severity,
+        finding.fixed,
+        repo.aliases_json(finding.aliases),
+    )
+
+
+def _unchanged(
+    expected: dict[tuple[str, str], _Expected],
+    stored: dict[tuple[str, str], repo.LightFinding],
+) -> bool:
+    """True when a reconciliation (without exceptions) would change nothing: every match is
+    stored open with the same facts, and every other stored finding is fixed."""
+    for identity, facts in expected.items():
+        if stored.get(identity) != facts:
+            return False
+    return all(row[0] == FIXED or identity in expected for identity, row in stored.items())
+
+
+def _reevaluate_one(
+    conn: Connection,
+    artifact: ArtifactRecord,
+    setup: PolicySetup,
+    results: dict[tuple[str, str, str], tuple[Finding, ...]],
+    now: dt.datetime,
+) -> Changes:
+    """Reconcile every finding of one artifact with its current components."""
+    assert artifact.current_snapshot_id is not None
+    components = repo.current_components(conn, artifact.current_snapshot_id)
+    matched: list[Finding] = []
+    for component in components:
+        for finding in results[component.key]:
+            matched.append(
+                finding
+                if finding.component == component
+                else dataclasses.replace(finding, component=component)
+            )
+    stored = repo.findings_of(conn, [artifact.id]).get(artifact.id, [])
+    return reconcile_findings(
+        conn,
+        artifact,
+        setup,
+        matched,
+        stored,
+        Scope(keys=None, present=present_by_key(components)),
+        origin="reevaluate",
+        now=now,
+    )
 
 
 @dataclass(slots=True)

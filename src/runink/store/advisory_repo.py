@@ -15,7 +15,6 @@ from runink.matching.index import AdvisoryInfo
 from runink.model.advisory import Advisory, Affected
 from runink.model.ecosystems import base_ecosystem
 from runink.store.bulk import datetime_param, insert_rows
-from runink.store.bulk import insert_dicts as bulk_insert  # noqa: F401 - inventory_repo's name
 from runink.store.db import as_utc
 from runink.store.embedded import affected_from_row
 from runink.store.tables import advisories, advisory_aliases, affected_packages, import_runs

@@ -2,12 +2,13 @@
 
 Everything here runs inside the caller's connection and transaction; the services decide what
 is one transaction. Component rows go in through the driver's ``executemany`` (see
-``advisory_repo.bulk_insert``): an ingest of 300 components is one statement.
+``store.bulk.insert_dicts``): an ingest of 300 components is one statement.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -22,10 +23,11 @@ from runink.errors import StoreError
 from runink.model.component import Component
 from runink.model.ecosystems import base_ecosystem
 from runink.model.finding import Finding
-from runink.store.advisory_repo import bulk_insert
+from runink.store.bulk import insert_dicts
 from runink.store.db import as_utc
 from runink.store.tables import (
     advisory_aliases,
+    finding_citations,
     findings,
     inventory_artifacts,
     inventory_components,
@@ -121,7 +123,7 @@ class FindingRecord:
 
     @property
     def aliases_json(self) -> str:
-        return _json(list(self.aliases))
+        return aliases_json(self.aliases)
 
     def as_finding(self) -> Finding:
         """The finding as the matcher would report it (without the match reasons)."""
@@ -139,6 +141,28 @@ class FindingRecord:
             published=_iso(self.advisory_published),
             modified=_iso(self.advisory_modified),
         )
+
+
+@functools.lru_cache(maxsize=1 << 18)
+def _purl(ecosystem: str, name: str, version: str, override: str | None) -> str:
+    return Component(ecosystem, name, version, purl_override=override).purl
+
+
+def purl_of(component: Component) -> str:
+    """``component.purl``, memoized: building a purl is the costliest part of storing a
+    component, and the same (ecosystem, name, version) recurs across artifacts."""
+    return _purl(component.ecosystem, component.name, component.version, component.purl_override)
+
+
+@functools.lru_cache(maxsize=4096)
+def base_of(ecosystem: str) -> str:
+    """``base_ecosystem``, memoized (called for every stored component)."""
+    return base_ecosystem(ecosystem)
+
+
+def aliases_json(aliases: Sequence[str]) -> str:
+    """The stored text of a finding's aliases (as ``finding_values`` writes it)."""
+    return _json(list(aliases))
 
 
 def _iso(value: dt.datetime | None) -> str | None:
@@ -254,7 +278,7 @@ def list_artifacts(conn: Connection) -> list[tuple[ArtifactRecord, int, dt.datet
 
 
 def components_digest(components: Sequence[Component]) -> str:
-    rows = sorted((c.ecosystem, c.name, c.version, c.purl, c.source) for c in components)
+    rows = sorted((c.ecosystem, c.name, c.version, purl_of(c), c.source) for c in components)
     return hashlib.sha256(_json(rows).encode()).hexdigest()
 
 
@@ -284,10 +308,10 @@ def insert_snapshot(
             "snapshot_id": snapshot_id,
             "artifact_id": artifact_id,
             "ecosystem": c.ecosystem,
-            "ecosystem_base": base_ecosystem(c.ecosystem),
+            "ecosystem_base": base_of(c.ecosystem),
             "name": c.name,
             "version": c.version,
-            "purl": c.purl,
+            "purl": purl_of(c),
             "source": c.source,
             "line": c.line,
             "direct": c.direct,
@@ -295,7 +319,7 @@ def insert_snapshot(
         }
         for c in components
     ]
-    bulk_insert(conn, inventory_components, rows)
+    insert_dicts(conn, inventory_components, rows)
     conn.execute(
         sa.update(inventory_artifacts)
         .where(inventory_artifacts.c.id == artifact_id)
@@ -353,9 +377,21 @@ def current_components(conn: Connection, snapshot_id: int) -> list[Component]:
     return [_component(r) for r in conn.execute(query)]
 
 
-def components_for_keys(conn: Connection, keys: Iterable[Key]) -> dict[int, list[Component]]:
+#: Joins a component to its artifact when it belongs to the current snapshot. Joining on the
+#: artifact id too lets SQLite probe the artifact by primary key for each component found
+#: through an index (on the snapshot id alone it scans every artifact per component).
+_CURRENT: Final = sa.and_(
+    inventory_artifacts.c.id == inventory_components.c.artifact_id,
+    inventory_artifacts.c.current_snapshot_id == inventory_components.c.snapshot_id,
+)
+
+
+def components_for_keys(
+    conn: Connection, keys: Iterable[Key], policies: dict[int, str | None] | None = None
+) -> dict[int, list[Component]]:
     """Current components (of every artifact) whose (ecosystem base, name) is one of ``keys``,
-    by artifact id: the event fan-out, through ``ix_inventory_components_lookup``."""
+    by artifact id: the event fan-out, through ``ix_inventory_components_lookup``. With
+    ``policies``, each artifact's stored policy path is added to it (same query)."""
     c, a = inventory_components, inventory_artifacts
     by_base: dict[str, list[str]] = {}
     for base, name in sorted(set(keys)):
@@ -364,34 +400,106 @@ def components_for_keys(conn: Connection, keys: Iterable[Key]) -> dict[int, list
     for base, names in by_base.items():
         for i in range(0, len(names), _CHUNK):
             query = (
-                sa.select(*_COMPONENT_COLS)
-                .join(a, a.c.current_snapshot_id == c.c.snapshot_id)
+                sa.select(*_COMPONENT_COLS, a.c.policy_path)
+                .join(a, _CURRENT)
                 .where(c.c.ecosystem_base == base, c.c.name.in_(names[i : i + _CHUNK]))
             )
             for r in conn.execute(query):
-                out.setdefault(int(r.artifact_id), []).append(_component(r))
+                artifact_id = int(r.artifact_id)
+                out.setdefault(artifact_id, []).append(_component(r))
+                if policies is not None:
+                    policies[artifact_id] = r.policy_path
     return out
 
 
 def iter_current_components(conn: Connection) -> Iterator[tuple[int, Component]]:
     """Every current component of every artifact, ordered by artifact."""
     c, a = inventory_components, inventory_artifacts
-    query = (
-        sa.select(*_COMPONENT_COLS)
-        .join(a, a.c.current_snapshot_id == c.c.snapshot_id)
-        .order_by(c.c.artifact_id, c.c.id)
-    )
+    query = sa.select(*_COMPONENT_COLS).join(a, _CURRENT).order_by(c.c.artifact_id, c.c.id)
     for r in conn.execution_options(yield_per=20_000).execute(query):
         yield int(r.artifact_id), _component(r)
 
 
-def inventory_ecosystems(conn: Connection) -> list[str]:
-    """The ecosystems of the current inventory (the OSV feed's default scopes for ``watch``)."""
+def current_artifact_ids(conn: Connection, name: str | None = None) -> list[int]:
+    """Ids of the artifacts with a current snapshot (or of the one named), in id order."""
+    a = inventory_artifacts
+    query = sa.select(a.c.id).where(a.c.current_snapshot_id.is_not(None)).order_by(a.c.id)
+    if name is not None:
+        query = query.where(a.c.name == name)
+    return [int(v) for v in conn.execute(query).scalars()]
+
+
+#: A current component as the full re-evaluation reads it: artifact id, ecosystem, name,
+#: version, purl (as stored).
+LightComponent = tuple[int, str, str, str, str]
+
+
+def light_components(conn: Connection, artifact_ids: Sequence[int]) -> list[LightComponent]:
+    """The current components of these artifacts, as plain tuples, by artifact then id."""
     c, a = inventory_components, inventory_artifacts
     query = (
-        sa.select(c.c.ecosystem_base).join(a, a.c.current_snapshot_id == c.c.snapshot_id).distinct()
+        sa.select(c.c.artifact_id, c.c.ecosystem, c.c.name, c.c.version, c.c.purl)
+        .join(a, _CURRENT)
+        .where(a.c.id.in_(list(artifact_ids)))
+        .order_by(c.c.artifact_id, c.c.id)
     )
-    return sorted(str(v) for v in conn.execute(query).scalars())
+    return [tuple(r) for r in conn.execute(query)]
+
+
+#: A stored finding as the full re-evaluation compares it: the columns a reconciliation
+#: reads to decide that nothing changed (status, score, severity, fixed version, aliases).
+LightFinding = tuple[str, float | None, str | None, str | None, str]
+
+
+def light_findings(
+    conn: Connection, artifact_ids: Sequence[int]
+) -> dict[int, dict[tuple[str, str], LightFinding]]:
+    """Stored findings of these artifacts by artifact id and identity (vulnerability, purl)."""
+    f = findings
+    query = sa.select(
+        f.c.artifact_id,
+        f.c.vulnerability,
+        f.c.purl,
+        f.c.status,
+        f.c.score,
+        f.c.severity,
+        f.c.fixed_version,
+        f.c.aliases,
+    ).where(f.c.artifact_id.in_(list(artifact_ids)))
+    out: dict[int, dict[tuple[str, str], LightFinding]] = {}
+    for artifact_id, vulnerability, purl, status, score, severity, fixed, aliases in conn.execute(
+        query
+    ):
+        out.setdefault(int(artifact_id), {})[(vulnerability, purl)] = (
+            status,
+            score,
+            severity,
+            fixed,
+            aliases,
+        )
+    return out
+
+
+def inventory_ecosystems(conn: Connection) -> list[str]:
+    """The ecosystems of the current inventory (the OSV feed's default scopes for ``watch``).
+
+    The distinct ecosystem bases are walked through ``ix_inventory_components_lookup`` (one
+    ``min`` per base), then each is kept when a current snapshot holds one of its components:
+    a handful of index probes instead of a scan of every component row."""
+    c, a = inventory_components, inventory_artifacts
+    out: list[str] = []
+    previous: str | None = None
+    while True:
+        query = sa.select(sa.func.min(c.c.ecosystem_base))
+        if previous is not None:
+            query = query.where(c.c.ecosystem_base > previous)
+        base = conn.execute(query).scalar()
+        if base is None:
+            return out
+        current = sa.select(c.c.id).join(a, _CURRENT).where(c.c.ecosystem_base == base).limit(1)
+        if conn.execute(current).first() is not None:
+            out.append(str(base))
+        previous = str(base)
 
 
 # -- findings ----------------------------------------------------------------------------------
@@ -463,6 +571,205 @@ def findings_of(
     return out
 
 
+def _by_base(keys: Iterable[Key]) -> dict[str, list[str]]:
+    by_base: dict[str, list[str]] = {}
+    for base, name in sorted(set(keys)):
+        by_base.setdefault(base, []).append(name)
+    return by_base
+
+
+#: A stored finding as the event path compares it: artifact id, ecosystem base, name,
+#: vulnerability, purl, status, score, severity, fixed version, aliases (JSON), advisories (JSON).
+CitedRow = tuple[int, str, str, str, str, str, float | None, str | None, str | None, str, str]
+
+
+class FindingRows:
+    """Stored findings by canonical id, read once per id through ``ix_findings_vulnerability``
+    (only the columns the event path compares) and kept for the caller's transaction."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self._rows: dict[str, list[CitedRow]] = {}
+
+    def of(self, vulnerabilities: Collection[str]) -> Iterator[CitedRow]:
+        missing = sorted(set(vulnerabilities) - self._rows.keys())
+        f = findings
+        for j in range(0, len(missing), _CHUNK):
+            part = missing[j : j + _CHUNK]
+            for v in part:
+                self._rows[v] = []
+            query = sa.select(
+                f.c.artifact_id, f.c.ecosystem_base, f.c.name, f.c.vulnerability, f.c.purl,
+                f.c.status, f.c.score, f.c.severity, f.c.fixed_version, f.c.aliases,
+                f.c.advisories,
+            ).where(f.c.vulnerability.in_(part))  # fmt: skip
+            for r in self.conn.execute(query):
+                row = tuple(r)
+                self._rows[row[3]].append(row)
+        for v in sorted(set(vulnerabilities)):
+            yield from self._rows[v]
+
+
+def findings_citing(
+    conn: Connection,
+    keys: Collection[Key],
+    advisory_ids: Collection[str],
+    rows: FindingRows | None = None,
+) -> dict[str, set[str]]:
+    """The stored findings of packages ``keys`` that cite one of ``advisory_ids`` among their
+    merged advisories: canonical id → every advisory those findings cite.
+
+    The candidate canonical ids come from ``finding_citations`` (a superset: rows are never
+    deleted); the findings with those ids are then read by id (``FindingRows``: the rows of
+    those ids only, where the package index would read every finding of the package) and
+    checked exactly."""
+    wanted = set(advisory_ids)
+    if not wanted or not keys:
+        return {}
+    t = finding_citations
+    ids = sorted(wanted)
+    wanted_keys = set(keys)
+    candidates: set[str] = set()
+    for base, names in _by_base(keys).items():
+        for i in range(0, len(names), _CHUNK):
+            for j in range(0, len(ids), _CHUNK):
+                query = (
+                    sa.select(t.c.vulnerability)
+                    .where(
+                        t.c.advisory_id.in_(ids[j : j + _CHUNK]),
+                        t.c.ecosystem_base == base,
+                        t.c.name.in_(names[i : i + _CHUNK]),
+                    )
+                    .distinct()
+                )
+                candidates.update(conn.execute(query).scalars())
+    rows = rows or FindingRows(conn)
+    out: dict[str, set[str]] = {}
+    parsed: dict[str, list[str]] = {}
+    for row in rows.of(candidates):
+        if (row[1], row[2]) not in wanted_keys:
+            continue
+        text = row[10]
+        cited = parsed.get(text)
+        if cited is None:
+            cited = parsed[text] = orjson.loads(text)
+        if wanted.intersection(cited):
+            out.setdefault(row[3], set()).update(cited)
+    return out
+
+
+def findings_by_vulnerability(
+    conn: Connection,
+    keys: Collection[Key],
+    vulnerabilities: Collection[str],
+    artifact_ids: Collection[int],
+) -> dict[int, list[FindingRecord]]:
+    """Stored findings of packages ``keys`` with one of these canonical ids, of these
+    artifacts, by artifact id. Read by canonical id (``ix_findings_vulnerability``: the rows
+    of those ids only) and narrowed to the packages and artifacts here."""
+    if not vulnerabilities or not keys:
+        return {}
+    f = findings
+    wanted_keys = set(keys)
+    wanted_artifacts = set(artifact_ids)
+    vulns = sorted(set(vulnerabilities))
+    out: dict[int, list[FindingRecord]] = {}
+    for j in range(0, len(vulns), _CHUNK):
+        query = sa.select(f).where(f.c.vulnerability.in_(vulns[j : j + _CHUNK]))
+        for r in conn.execute(query):
+            if (r.ecosystem_base, r.name) in wanted_keys and int(r.artifact_id) in wanted_artifacts:
+                record = _finding(r)
+                out.setdefault(record.artifact_id, []).append(record)
+    return out
+
+
+def light_findings_by_vulnerability(
+    rows: FindingRows,
+    keys: Collection[Key],
+    vulnerabilities: Collection[str],
+    artifact_ids: Collection[int],
+) -> dict[int, dict[tuple[str, str], LightFinding]]:
+    """The stored findings of packages ``keys`` with one of these canonical ids, of these
+    artifacts, as plain tuples (``LightFinding``) by artifact id and identity."""
+    wanted_keys = set(keys)
+    wanted_artifacts = set(artifact_ids)
+    out: dict[int, dict[tuple[str, str], LightFinding]] = {}
+    for aid, base, name, vuln, purl, status, score, severity, fixed, aliases, _ in rows.of(
+        vulnerabilities
+    ):
+        if (base, name) in wanted_keys and aid in wanted_artifacts:
+            out.setdefault(aid, {})[(vuln, purl)] = (status, score, severity, fixed, aliases)
+    return out
+
+
+def artifact_ids_with_status(conn: Connection, status: str) -> set[int]:
+    """Ids of the artifacts with at least one finding in ``status`` (``ix_findings_status``)."""
+    f = findings
+    query = sa.select(f.c.artifact_id).where(f.c.status == status).distinct()
+    return {int(v) for v in conn.execute(query).scalars()}
+
+
+@dataclass(frozen=True, slots=True)
+class ExposedFinding:
+    """A finding as ``runink exposure`` shows it, with its artifact's facts."""
+
+    artifact: str
+    kind: str
+    environment: str | None
+    team: str | None
+    owners: tuple[str, ...]
+    maintainer_email: str | None
+    vulnerability: str
+    purl: str
+    version: str
+    fixed_version: str | None
+    status: str
+
+
+def exposed_findings(
+    conn: Connection, vulnerabilities: Collection[str], *, environment: str | None = None
+) -> list[ExposedFinding]:
+    """Open and excepted findings with one of these canonical ids (``ix_findings_vulnerability``),
+    reading only the columns the exposure shows."""
+    f, a = findings, inventory_artifacts
+    ids = sorted(set(vulnerabilities))
+    out: list[ExposedFinding] = []
+    owners_of: dict[str, tuple[str, ...]] = {}
+    for i in range(0, len(ids), _CHUNK):
+        query = (
+            sa.select(
+                a.c.name, a.c.kind, a.c.environment, a.c.team, a.c.owners, a.c.maintainer_email,
+                f.c.vulnerability, f.c.purl, f.c.version, f.c.fixed_version, f.c.status,
+            )
+            .join(a, a.c.id == f.c.artifact_id)
+            .where(f.c.vulnerability.in_(ids[i : i + _CHUNK]), f.c.status != FIXED)
+        )  # fmt: skip
+        if environment is not None:
+            query = query.where(a.c.environment == environment)
+        for r in conn.execute(query):
+            owners = owners_of.get(r.owners)
+            if owners is None:
+                owners = owners_of[r.owners] = tuple(orjson.loads(r.owners))
+            out.append(
+                ExposedFinding(
+                    r.name, r.kind, r.environment, r.team, owners,
+                    r.maintainer_email, r.vulnerability, r.purl, r.version, r.fixed_version,
+                    r.status,
+                )
+            )  # fmt: skip
+    return out
+
+
+def any_finding(conn: Connection, vulnerabilities: Collection[str]) -> bool:
+    """Whether a finding (in any status) has one of these canonical ids."""
+    ids = sorted(set(vulnerabilities))
+    for i in range(0, len(ids), _CHUNK):
+        query = sa.select(findings.c.id).where(findings.c.vulnerability.in_(ids[i : i + _CHUNK]))
+        if conn.execute(query.limit(1)).first() is not None:
+            return True
+    return False
+
+
 def query_findings(
     conn: Connection,
     *,
@@ -508,16 +815,16 @@ def finding_values(finding: Finding) -> dict[str, Any]:
     c = finding.component
     return {
         "vulnerability": finding.id[:255],
-        "purl": c.purl,
+        "purl": purl_of(c),
         "ecosystem": c.ecosystem,
-        "ecosystem_base": base_ecosystem(c.ecosystem),
+        "ecosystem_base": base_of(c.ecosystem),
         "name": c.name,
         "version": c.version,
         "source": c.source,
         "line": c.line,
         "direct": c.direct,
         "scope": c.scope,
-        "aliases": _json(list(finding.aliases)),
+        "aliases": aliases_json(finding.aliases),
         "advisories": _json(list(finding.advisories)),
         "summary": finding.summary,
         "score": finding.score,
@@ -528,15 +835,48 @@ def finding_values(finding: Finding) -> dict[str, Any]:
 
 
 def insert_findings(conn: Connection, rows: list[dict[str, Any]]) -> None:
-    """Insert new findings (complete rows)."""
+    """Insert new findings (complete rows), and their citations."""
     if rows:
         keys = set().union(*(r.keys() for r in rows))
         full = [{k: r.get(k) for k in sorted(keys)} for r in rows]
-        bulk_insert(conn, findings, full)
+        insert_dicts(conn, findings, full)
+        record_citations(conn, rows)
 
 
 def update_finding(conn: Connection, finding_id: int, values: Mapping[str, Any]) -> None:
     conn.execute(sa.update(findings).where(findings.c.id == finding_id).values(**values))
+    if "advisories" in values:
+        record_citations(conn, [values])
+
+
+def record_citations(conn: Connection, rows: Iterable[Mapping[str, Any]]) -> None:
+    """Add the (advisory, package, canonical id) rows these finding values cite, unless
+    already there (in the caller's transaction, with the findings)."""
+    wanted: set[tuple[str, str, str, str]] = set()
+    for r in rows:
+        for advisory_id in orjson.loads(r["advisories"]):
+            wanted.add((advisory_id[:255], r["ecosystem_base"], r["name"], r["vulnerability"]))
+    if not wanted:
+        return
+    rows_out = [
+        {"advisory_id": a, "ecosystem_base": b, "name": n, "vulnerability": v}
+        for a, b, n, v in sorted(wanted)
+    ]
+    conn.execute(_insert_ignoring_duplicates(conn, finding_citations), rows_out)
+
+
+def _insert_ignoring_duplicates(conn: Connection, table: sa.Table) -> sa.Insert:
+    """INSERT … ON CONFLICT DO NOTHING (SQLite, PostgreSQL): concurrent writers may add the
+    same row."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(table).on_conflict_do_nothing()
+    if conn.dialect.name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        return sqlite_insert(table).on_conflict_do_nothing()
+    return sa.insert(table).prefix_with("IGNORE")  # pragma: no cover - MySQL-style
 
 
 def finding_ids(

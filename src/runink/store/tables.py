@@ -363,6 +363,21 @@ findings = sa.Table(
 )
 sa.Index("ix_findings_vulnerability", findings.c.vulnerability)
 sa.Index("ix_findings_status", findings.c.status)
+# Migration 0006: a change event reads the findings of the packages it names through it.
+sa.Index("ix_findings_package", findings.c.ecosystem_base, findings.c.name)
+
+#: Migration 0006: which canonical ids the findings of a package have carried for each
+#: advisory they cite, written with the findings (never deleted: a stale row only widens a
+#: search that is then checked against the findings themselves). A change event finds the
+#: findings citing the changed advisory through it, without reading the package's findings.
+finding_citations = sa.Table(
+    "finding_citations",
+    metadata,
+    sa.Column("advisory_id", sa.String(255), primary_key=True),
+    sa.Column("ecosystem_base", sa.String(64), primary_key=True),
+    sa.Column("name", sa.String(512), primary_key=True),
+    sa.Column("vulnerability", sa.String(255), primary_key=True),
+)
 
 #: Work committed with the finding transitions and done after them: the ledger entries to
 #: append and the artifact whose triggers must run. A crash between the two leaves the row, and
