@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from runink.cli._console import OutputFormat, err, out
+from runink.cli._console import OutputFormat, counting_bar, err, out
 from runink.errors import AdvisoryDataError, ExitCode
 
 if TYPE_CHECKING:
@@ -36,7 +36,6 @@ def import_(
     Exit 0 when every record was accepted, 2 when some were rejected (the valid ones are
     still imported; each rejection names the file and the field at fault).
     """
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
     from runink.services.importing import import_sources, plan_import
     from runink.store.db import open_engine
@@ -47,18 +46,8 @@ def import_(
     origin = " ".join(str(p) for p in paths)
     show_bar = not quiet and total >= PROGRESS_MIN_RECORDS and err.is_terminal
     if show_bar:
-        with Progress(
-            "[progress.description]{task.description}",
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeRemainingColumn(),
-            console=err,
-            transient=True,
-        ) as bar:
-            task = bar.add_task("importing", total=total)
-            report = import_sources(
-                engine, sources, origin=origin, progress=lambda n: bar.advance(task, n)
-            )
+        with counting_bar("importing", total) as bar:
+            report = import_sources(engine, sources, origin=origin, progress=bar.advance)
     else:
         report = import_sources(engine, sources, origin=origin)
     report.rejected[:0] = problems

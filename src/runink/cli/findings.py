@@ -9,7 +9,7 @@ import sys
 
 import typer
 
-from runink.cli._console import OutputFormat, err, out
+from runink.cli._console import OutputFormat, counting_bar, err, out
 from runink.errors import UsageError
 
 app = typer.Typer(invoke_without_command=True)
@@ -110,7 +110,6 @@ def reevaluate(
     import time
 
     import orjson
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
     from runink.services.findings import SetupCache, flush_outbox
     from runink.services.monitor import ReevaluateReport, reevaluate_all
@@ -126,21 +125,8 @@ def reevaluate(
     started = time.perf_counter()
     report: ReevaluateReport
     if not quiet and len(ids) >= PROGRESS_MIN_ARTIFACTS and err.is_terminal:
-        with Progress(
-            "[progress.description]{task.description}",
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeRemainingColumn(),
-            console=err,
-            transient=True,
-        ) as bar:
-            task = bar.add_task("re-evaluating", total=len(ids))
-            report = reevaluate_all(
-                engine,
-                cache,
-                artifact=artifact,
-                progress=lambda done, _total: bar.update(task, completed=done),
-            )
+        with counting_bar("re-evaluating", len(ids)) as bar:
+            report = reevaluate_all(engine, cache, artifact=artifact, progress=bar.done)
     else:
         report = reevaluate_all(engine, cache, artifact=artifact)
     flush = flush_outbox(engine, cache, act=act)
