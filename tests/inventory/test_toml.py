@@ -19,6 +19,9 @@ from hypothesis import strategies as st
 
 from runink.errors import ParseError
 from runink.inventory import _toml
+from tests.conftest import SHARED_DATA
+
+SHARED_REAL_LOCKFILES = SHARED_DATA / "real-lockfiles"
 
 TESTS = Path(__file__).resolve().parent
 TOML_SUFFIXES = (".lock", ".toml")
@@ -340,6 +343,50 @@ def reference_header_lines(text: str, key: str) -> list[int]:
 def test_entry_lines_follow_the_headers(text: str) -> None:
     entries = [{"name": "a"}, {"name": "b"}]
     assert _toml.entry_lines(text, "package", entries) == reference_header_lines(text, "package")
+
+
+def reference_header_starts(text: str, key: str) -> list[int]:
+    """The header lines' offsets as first written: the pattern tried after every line break."""
+    header = (
+        rf"[ \t]*\[\[[ \t]*(?:{re.escape(key)}|\"{re.escape(key)}\")[ \t]*\]\][ \t]*"
+        r"(?:#[^\r\n]*)?\r?(?=\n|\Z)"
+    )
+    starts = [0] if re.match(header, text) else []
+    starts.extend(m.start() + 1 for m in re.finditer(rf"\n{header}", text))
+    return starts
+
+
+_HEADER_PIECES = [
+    "[[",
+    "]]",
+    "package",
+    '"package"',
+    "packages",
+    " ",
+    "\t",
+    "\n",
+    "\r",
+    "#",
+    "x",
+    "[",
+]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(_HEADER_PIECES), max_size=16))
+def test_header_starts_are_the_lines_the_pattern_matches(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    assert _toml._header_starts(text, "package") == reference_header_starts(text, "package")
+
+
+def test_header_starts_on_real_lockfiles() -> None:
+    root = SHARED_REAL_LOCKFILES
+    if not root.is_dir():
+        pytest.skip(f"shared test data not present at {root}")
+    for path in sorted(root.rglob("*.lock")):
+        text = path.read_text(encoding="utf-8")
+        for key in ("package", "packages"):
+            assert _toml._header_starts(text, key) == reference_header_starts(text, key)
 
 
 def test_entry_lines_fall_back_to_names_when_headers_do_not_count_the_entries() -> None:

@@ -39,8 +39,8 @@ from __future__ import annotations
 import codecs
 import re
 from collections import deque
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, fields, replace
 from typing import Final
 
 import orjson
@@ -50,7 +50,13 @@ from runink.errors import InvalidPurlError, ParseError
 from runink.inventory.base import ParseResult
 from runink.model.component import Component, Skipped
 from runink.model.ecosystems import base_ecosystem, normalize_name
-from runink.model.purl import parse_purl
+from runink.model.purl import (
+    PackageRef,
+    package_ref,
+    parse_purl,
+    purl_from_string,
+    purl_to_string,
+)
 
 #: The largest document the SBOM parsers read (256 MiB).
 MAX_DOCUMENT_BYTES: Final = 256 * 1024 * 1024
@@ -193,49 +199,77 @@ def _decode_json_string(raw: bytes) -> str | None:
 class LineIndex:
     """The 1-based lines of selected string members of a JSON document.
 
-    JSON parsers do not report positions, so the raw bytes are scanned once for
-    ``"key": "value"`` pairs of the requested keys. ``take`` hands out the lines of one pair in
-    document order, so that repeated values (duplicated components) get successive lines.
+    JSON parsers do not report positions, so the raw bytes are scanned once per key for
+    ``"key": "value"`` pairs. ``take`` hands out the lines of one pair in document order, so
+    that repeated values (duplicated components) get successive lines.
+
+    In a valid document (the only kind indexed: it has been parsed first) every unescaped
+    quote delimits a string, so the pairs of one key never overlap those of another, and one
+    scan per key finds what one scan for all keys would. Most values occur once: they map to
+    their line; a repeated value also has a queue of its lines.
     """
 
     def __init__(self, data: bytes, keys: Iterable[str]) -> None:
-        alternatives = b"|".join(re.escape(key.encode("utf-8")) for key in keys)
-        pattern = re.compile(rb'"(' + alternatives + rb')"\s*:\s*"((?:[^"\\]|\\.)*)"')
-        self._lines: dict[tuple[str, str], deque[int]] = {}
-        self._first: dict[tuple[str, str], int] = {}
-        line = 1
-        pos = 0
-        for match in pattern.finditer(data):
-            start = match.start()
-            line += data.count(b"\n", pos, start)
-            pos = start
-            value = _decode_json_string(match.group(2))
-            if value is None:
-                continue
-            key = (match.group(1).decode("utf-8"), value)
-            queue = self._lines.get(key)
-            if queue is None:
-                self._lines[key] = deque((line,))
-                self._first[key] = line
-            else:
-                queue.append(line)
+        self._first: dict[str, dict[str, int]] = {}
+        self._queues: dict[str, dict[str, deque[int]]] = {}
+        count = data.count
+        for key in keys:
+            # The string body unrolled ([^"\\]* between escapes): the same matches as
+            # (?:[^"\\]|\\.)*, in half the time.
+            pattern = re.compile(
+                rb'"' + re.escape(key.encode("utf-8")) + rb'"\s*:\s*"([^"\\]*(?:\\.[^"\\]*)*)"'
+            )
+            first: dict[str, int] = {}
+            queues: dict[str, deque[int]] = {}
+            line = 1
+            pos = 0
+            for match in pattern.finditer(data):
+                start = match.start()
+                line += count(b"\n", pos, start)
+                pos = start
+                raw = match.group(1)
+                if b"\\" in raw:
+                    value = _decode_json_string(raw)
+                    if value is None:
+                        continue
+                else:  # what _decode_json_string does, without the call
+                    try:
+                        value = raw.decode("utf-8")
+                    except UnicodeDecodeError:
+                        continue
+                known = first.get(value)
+                if known is None:
+                    first[value] = line
+                else:
+                    queue = queues.get(value)
+                    if queue is None:
+                        queues[value] = deque((known, line))
+                    else:
+                        queue.append(line)
+            self._first[key] = first
+            self._queues[key] = queues
 
     def take(self, key: str, value: str | None) -> int | None:
         """The next unclaimed line of ``"key": "value"``, else its first line, else None."""
         if value is None:
             return None
-        pair = (key, value)
-        queue = self._lines.get(pair)
+        first = self._first.get(key)
+        if first is None:
+            return None
+        line = first.get(value)
+        if line is None:
+            return None
+        queue = self._queues[key].get(value)
         if queue:
             return queue.popleft()
-        return self._first.get(pair)
+        return line
 
 
 # --------------------------------------------------------------------------------------------
 # Entries and their resolution to components
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class Entry:
     """One package as a document lists it, before it is resolved to a component.
 
@@ -261,6 +295,46 @@ class Entry:
     has_cpe: bool = False
     own_purl: bool = True
     subject: bool = False
+
+    def __init__(
+        self,
+        name: str,
+        purls: tuple[str, ...] = (),
+        version: str | None = None,
+        ref: str | None = None,
+        line: int | None = None,
+        kind: str | None = None,
+        scope: str | None = None,
+        direct: bool | None = None,
+        path: tuple[str, ...] = (),
+        source_name: str | None = None,
+        source_version: str | None = None,
+        has_cpe: bool = False,
+        own_purl: bool = True,
+        subject: bool = False,
+    ) -> None:
+        # What dataclasses would write, through the slots' own setters (twice as fast as
+        # ``object.__setattr__``): the parsers create one per package.
+        setters = _ENTRY_SETTERS
+        setters[0](self, name)
+        setters[1](self, purls)
+        setters[2](self, version)
+        setters[3](self, ref)
+        setters[4](self, line)
+        setters[5](self, kind)
+        setters[6](self, scope)
+        setters[7](self, direct)
+        setters[8](self, path)
+        setters[9](self, source_name)
+        setters[10](self, source_version)
+        setters[11](self, has_cpe)
+        setters[12](self, own_purl)
+        setters[13](self, subject)
+
+
+_ENTRY_SETTERS: Final[tuple[Callable[[Entry, object], None], ...]] = tuple(
+    vars(Entry)[f.name].__set__ for f in fields(Entry)
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -312,22 +386,61 @@ def _source_package(entry: Entry, qualifiers: Mapping[str, str]) -> tuple[str | 
     return None, None
 
 
-def _resolve_purl(path: str, entry: Entry, text: str) -> Component | Skipped:
+class _ParsedPurl:
+    """What one purl text says, whatever entry carries it: the parsed purl (after the Alpine
+    rename) and its text, what it names or why it cannot be read, its qualifiers, and its
+    canonical text once asked for."""
+
+    __slots__ = ("canonical", "error", "purl", "qualifiers", "ref", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.purl: PackageURL | None = None
+        self.ref: PackageRef | None = None
+        self.error: Exception | None = None  # ValueError (no purl), InvalidPurlError (no ref)
+        self.qualifiers: Mapping[str, str] = {}
+        self.canonical: str | None = None
+        try:
+            purl = purl_from_string(text.strip())
+        except ValueError as exc:
+            self.error = exc
+            return
+        self.purl = purl
+        try:
+            if purl.type.lower() == "alpine" and not purl.namespace:
+                # Syft before 0.62 wrote Alpine packages as pkg:alpine/NAME; the type is apk.
+                purl = self.purl = purl._replace(type="apk", namespace="alpine")
+                self.text = purl_to_string(purl)
+                self.ref = parse_purl(self.text)
+            else:
+                self.ref = package_ref(purl, text)
+        except InvalidPurlError as exc:
+            self.error = exc
+            return
+        self.qualifiers = _qualifiers(purl)
+
+
+def _resolve_purl(
+    path: str, entry: Entry, text: str, parsed: dict[str, _ParsedPurl] | None = None
+) -> Component | Skipped:
+    """One purl of an entry. ``parsed`` keeps what each distinct purl text says, for the
+    other entries of the same document that carry it."""
     display = entry.name
-    try:
-        purl = PackageURL.from_string(text.strip())
-    except ValueError as exc:
-        return Skipped(display, f"invalid package URL {text!r}: {exc}", entry.line)
-    if purl.type.lower() == "alpine" and not purl.namespace:
-        # Syft before 0.62 wrote Alpine packages as pkg:alpine/NAME; the purl type is apk.
-        purl = purl._replace(type="apk", namespace="alpine")
-        text = str(purl.to_string())
-    try:
-        ref = parse_purl(text)
-    except InvalidPurlError as exc:
+    known = parsed.get(text) if parsed is not None else None
+    if known is None:
+        known = _ParsedPurl(text)
+        if parsed is not None:
+            parsed[text] = known
+    purl = known.purl
+    ref = known.ref
+    if purl is None:
+        return Skipped(display, f"invalid package URL {text!r}: {known.error}", entry.line)
+    if ref is None:
+        exc = known.error
         reason = f"{entry.kind} component: {exc}" if entry.kind else str(exc)
         return Skipped(display, reason, entry.line)
-    qualifiers = _qualifiers(purl)
+    text = known.text
+    qualifiers = known.qualifiers
     version = clean(ref.version) or clean(entry.version)
     if not version:
         return Skipped(display, f"{text}: no version in the purl or the document", entry.line)
@@ -366,8 +479,12 @@ def _resolve_purl(path: str, entry: Entry, text: str) -> Component | Skipped:
                 version = source_version
     override: str | None = None
     if entry.own_purl and not renamed:
-        canonical = purl if purl.version else purl._replace(version=ref.version or version)
-        override = str(canonical.to_string())
+        if purl.version:
+            override = known.canonical
+            if override is None:
+                override = known.canonical = purl_to_string(purl)
+        else:
+            override = purl_to_string(purl._replace(version=ref.version or version))
     return Component(
         ecosystem=ecosystem,
         name=name,
@@ -381,13 +498,16 @@ def _resolve_purl(path: str, entry: Entry, text: str) -> Component | Skipped:
     )
 
 
-def resolve_entry(path: str, entry: Entry) -> Component | Skipped:
-    """Turn one entry into a component, or say why it cannot be one."""
+def resolve_entry(
+    path: str, entry: Entry, parsed: dict[str, _ParsedPurl] | None = None
+) -> Component | Skipped:
+    """Turn one entry into a component, or say why it cannot be one. ``parsed``, shared by the
+    entries of one document, keeps each distinct purl text parsed once."""
     first_failure: Skipped | None = None
     for text in entry.purls:
         if not text.strip():
             continue
-        result = _resolve_purl(path, entry, text)
+        result = _resolve_purl(path, entry, text, parsed)
         if isinstance(result, Component):
             return result
         if first_failure is None:
@@ -436,6 +556,31 @@ def _walk(graph: Graph) -> tuple[dict[str, int], dict[str, str]]:
                     else:
                         queue.append(child)
     return depth, parent
+
+
+def _chain(
+    ref: str,
+    parent: Mapping[str, str],
+    names: Mapping[str, str],
+    chains: dict[str, tuple[str, ...]],
+) -> tuple[str, ...]:
+    """The names from a root to ``ref`` along ``parent`` (a tree): each node's chain is its
+    parent's plus its own name, kept in ``chains`` for the nodes below it."""
+    known = chains.get(ref)
+    if known is not None:
+        return known
+    refs = [ref]
+    while refs[-1] in parent:
+        up = parent[refs[-1]]
+        if up in chains:
+            break
+        refs.append(up)
+    top = refs[-1]
+    chain = chains[parent[top]] if top in parent else ()
+    for node in reversed(refs):
+        chain = (*chain, names.get(node, node))
+        chains[node] = chain
+    return chain
 
 
 def _graph_nodes(graph: Graph) -> set[str]:
@@ -490,7 +635,8 @@ def assemble(
             seen_refs.add(entry.ref)
         unique.append(entry)
 
-    resolved: list[Component | Skipped] = [resolve_entry(path, entry) for entry in unique]
+    parsed: dict[str, _ParsedPurl] = {}
+    resolved: list[Component | Skipped] = [resolve_entry(path, entry, parsed) for entry in unique]
 
     if graph is not None and graph.roots:
         names: dict[str, str] = dict(graph.labels)
@@ -499,8 +645,9 @@ def assemble(
                 names[entry.ref] = result.name if isinstance(result, Component) else entry.name
         depth, parent = _walk(graph)
         nodes = _graph_nodes(graph)
+        chains: dict[str, tuple[str, ...]] = {}  # the path to each node walked so far
         for i, (entry, result) in enumerate(zip(unique, resolved, strict=True)):
-            if not isinstance(result, Component) or entry.ref is None:
+            if type(result) is not Component or entry.ref is None:
                 continue
             ref = entry.ref
             direct = result.direct
@@ -510,14 +657,21 @@ def assemble(
                 if direct is None and level > 0:
                     direct = level == 1
                 if not chain:
-                    refs = [ref]
-                    while refs[-1] in parent:
-                        refs.append(parent[refs[-1]])
-                    chain = tuple(names.get(r, r) for r in reversed(refs))
+                    chain = _chain(ref, parent, names, chains)
             elif ref in nodes and direct is None:
                 direct = False
             if direct is not result.direct or chain != result.path:
-                resolved[i] = replace(result, direct=direct, path=chain)
+                resolved[i] = Component(
+                    result.ecosystem,
+                    result.name,
+                    result.version,
+                    result.source,
+                    result.line,
+                    direct,
+                    result.scope,
+                    chain,
+                    result.purl_override,
+                )
 
     components: dict[tuple[str, str, str], Component] = {}
     skipped: dict[tuple[str, str], Skipped] = {}
@@ -819,12 +973,20 @@ class EdgeSet:
     dependencies: dict[str, list[str]] = field(default_factory=dict)
     containment: dict[str, list[str]] = field(default_factory=dict)
     scopes: dict[str, set[str]] = field(default_factory=dict)
+    # (kind, parent, child) of every edge added: a set, as a node may have thousands.
+    _known: set[tuple[bool, str, str]] = field(default_factory=set, repr=False, compare=False)
 
     def add(self, kind: str, parent: str, child: str, scope: str | None = None) -> None:
-        table = self.dependencies if kind == "dependency" else self.containment
-        targets = table.setdefault(parent, [])
-        if child not in targets:
-            targets.append(child)
+        dependency = kind == "dependency"
+        edge = (dependency, parent, child)
+        if edge not in self._known:
+            self._known.add(edge)
+            table = self.dependencies if dependency else self.containment
+            targets = table.get(parent)
+            if targets is None:
+                table[parent] = [child]
+            else:
+                targets.append(child)
         if scope is not None:
             self.scopes.setdefault(child, set()).add(scope)
 
@@ -857,7 +1019,13 @@ def _spdx_source(info: str | None) -> tuple[str | None, str | None]:
 
 def spdx2_result(path: str, doc: Spdx2Document) -> ParseResult:
     """The packages of an SPDX 2 document (files and snippets are not packages)."""
-    triples = [(r.element, spdx_relationship_type(r.type), r.related) for r in doc.relationships]
+    kinds: dict[str, str] = {}  # spdx_relationship_type of each distinct type text
+    triples: list[tuple[str, str, str]] = []
+    for r in doc.relationships:
+        kind = kinds.get(r.type)
+        if kind is None:
+            kind = kinds[r.type] = spdx_relationship_type(r.type)
+        triples.append((r.element, kind, r.related))
     roots: list[str] = list(dict.fromkeys(doc.describes))
     for element, kind, related in triples:
         if kind == "DESCRIBES" and element == doc.spdx_id and related not in roots:

@@ -371,7 +371,9 @@ class _Checker:
         if not all(line.fullmatch(shape) is not None for shape in new):
             return False
         self._good |= new
-        self.newlines.extend(part.count(b"\n") for part in shrunk.split(b"\x00"))
+        # Emptying the strings kept every line break (no string holds one) and no region
+        # holds a NUL, so each region has the line breaks of its part of ``shrunk``.
+        self.newlines.extend([region.count(b"\n") for region in regions])
         return True
 
     def tables_ok(self, tables: list[bytes]) -> list[bool]:
@@ -673,23 +675,31 @@ def entry_lines(
     return found
 
 
-_HEADERS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {}
+_HEADERS: dict[str, re.Pattern[str]] = {}
 
 
 def _header_starts(text: str, array_key: str) -> list[int]:
     """Offsets of the lines that are exactly a ``[[array_key]]`` header (maybe commented).
 
-    A pattern anchored on ``\\n`` lets the engine jump from line break to line break, where a
-    ``^`` with ``re.MULTILINE`` is tried at every character.
+    The pattern starts with the literal ``[[``, which the engine looks for with a fast string
+    search; a match counts when only spaces and tabs stand between its line's start and it.
+    (A match never goes past its line's end, and the only one on a line that can count is the
+    first, so no header is hidden by a match that does not count.)
     """
-    patterns = _HEADERS.get(array_key)
-    if patterns is None:
+    pattern = _HEADERS.get(array_key)
+    if pattern is None:
         key = re.escape(array_key)
-        header = rf"[ \t]*\[\[[ \t]*(?:{key}|\"{key}\")[ \t]*\]\][ \t]*(?:#[^\r\n]*)?\r?(?=\n|\Z)"
-        patterns = _HEADERS.setdefault(array_key, (re.compile(header), re.compile(rf"\n{header}")))
-    first, rest = patterns
-    starts = [0] if first.match(text) else []
-    starts.extend(m.start() + 1 for m in rest.finditer(text))
+        pattern = _HEADERS.setdefault(
+            array_key,
+            re.compile(rf"\[\[[ \t]*(?:{key}|\"{key}\")[ \t]*\]\][ \t]*(?:#[^\r\n]*)?\r?(?=\n|\Z)"),
+        )
+    starts: list[int] = []
+    rfind = text.rfind
+    for m in pattern.finditer(text):
+        at = m.start()
+        line_start = rfind("\n", 0, at) + 1
+        if line_start == at or not text[line_start:at].strip(" \t"):
+            starts.append(line_start)
     return starts
 
 

@@ -22,6 +22,8 @@ puts everything on line 1.
 
 from __future__ import annotations
 
+from typing import Final
+
 from runink.errors import ParseError
 from runink.inventory import _claims
 from runink.inventory._sbom_common import (
@@ -72,6 +74,50 @@ def _properties(path: str, value: object, where: str) -> tuple[tuple[str, str], 
     return tuple(out)
 
 
+_MEMBERS: Final = ("purl", "bom-ref", "type", "name", "group", "version", "scope", "cpe")
+
+
+def _plain_component(obj: dict[str, object], lines: LineIndex) -> CdxComponent | None:
+    """``_component`` for a component whose members all have the expected types (strings;
+    properties objects with string members), else None: ``_component`` then reads it, and
+    names the member that is wrong."""
+    get = obj.get
+    texts: list[str | None] = []  # each member, cleaned
+    for member in _MEMBERS:
+        value = get(member)
+        if value is None:
+            texts.append(None)
+        elif type(value) is str:
+            texts.append(value.strip() or None)
+        else:
+            return None
+    properties: tuple[tuple[str, str], ...] = ()
+    listed = get("properties")
+    if listed is not None:
+        if type(listed) is not list:
+            return None
+        pairs: list[tuple[str, str]] = []
+        for item in listed:
+            if type(item) is not dict:
+                return None
+            key = item.get("name")
+            value = item.get("value")
+            if (key is not None and type(key) is not str) or (
+                value is not None and type(value) is not str
+            ):
+                return None
+            if key:
+                pairs.append((key, value or ""))
+        properties = tuple(pairs)
+    purl, bom_ref, kind, name, group, version, scope, cpe = texts
+    line = lines.take("purl", purl) if purl else None
+    if line is None:
+        line = lines.take("bom-ref", bom_ref)
+    return CdxComponent(
+        bom_ref, kind, name, group, version, purl, scope, cpe is not None, properties, line
+    )
+
+
 def _component(path: str, obj: dict[str, object], where: str, lines: LineIndex) -> CdxComponent:
     purl = clean(opt_str(path, obj, "purl", where))
     bom_ref = clean(opt_str(path, obj, "bom-ref", where))
@@ -101,9 +147,16 @@ def _components(path: str, value: object, where: str, lines: LineIndex) -> list[
         if index >= len(items):
             continue
         stack.append((items, index + 1, prefix))
+        item = items[index]
+        component = None
+        if isinstance(item, dict):
+            component = _plain_component(item, lines)
+            if component is not None and item.get("components") is None:
+                out.append(component)  # the usual case: a leaf with well-typed members
+                continue
         here = f"{prefix}[{index}]"
-        obj = as_object(path, items[index], here)
-        out.append(_component(path, obj, here, lines))
+        obj = as_object(path, item, here)
+        out.append(component or _component(path, obj, here, lines))
         children = obj.get("components")
         if children is not None:
             stack.append((as_array(path, children, f"{here}.components"), 0, f"{here}.components"))

@@ -27,6 +27,8 @@ of each package's ``SPDXID`` member.
 
 from __future__ import annotations
 
+from typing import Final
+
 from runink.errors import ParseError
 from runink.inventory import _claims
 from runink.inventory._sbom_common import (
@@ -46,6 +48,63 @@ from runink.inventory._sbom_common import (
 from runink.inventory.base import ParseResult
 
 __all__ = ["SpdxJsonParser"]
+
+
+_MEMBERS: Final = (
+    "SPDXID",
+    "name",
+    "versionInfo",
+    "primaryPackagePurpose",
+    "supplier",
+    "sourceInfo",
+)
+
+
+def _plain_package(obj: dict[str, object], lines: LineIndex) -> SpdxPackage | None:
+    """``_package`` for a package whose members all have the expected types (strings, an
+    array of objects with string members), else None: ``_package`` then reads it, and names
+    the member that is wrong."""
+    get = obj.get
+    texts: list[str | None] = []  # each member, cleaned
+    for member in _MEMBERS:
+        value = get(member)
+        if value is None:
+            texts.append(None)
+        elif type(value) is str:
+            texts.append(value.strip() or None)
+        else:
+            return None
+    external = get("externalRefs")
+    refs: list[tuple[str, str, str]] = []
+    if external is not None:
+        if type(external) is not list:
+            return None
+        for item in external:
+            if type(item) is not dict:
+                return None
+            category = item.get("referenceCategory")
+            kind = item.get("referenceType")
+            locator = item.get("referenceLocator")
+            if (
+                (category is not None and type(category) is not str)
+                or (kind is not None and type(kind) is not str)
+                or (locator is not None and type(locator) is not str)
+            ):
+                return None
+            refs.append((category or "", kind or "", locator or ""))
+    purls, has_cpe = spdx_purls(refs)
+    spdx_id, name, version, purpose, supplier, source_info = texts
+    return SpdxPackage(
+        spdx_id,
+        name,
+        version,
+        purls,
+        has_cpe,
+        purpose,
+        supplier,
+        source_info,
+        lines.take("SPDXID", spdx_id),
+    )
 
 
 def _package(path: str, obj: dict[str, object], where: str, lines: LineIndex) -> SpdxPackage:
@@ -87,12 +146,26 @@ def read_document(path: str, data: bytes) -> Spdx2Document:
         raise ParseError(path, f"spdxVersion {version!r} is not SPDX 2.x")
     lines = LineIndex(raw, ("SPDXID",))
     doc_id = clean(opt_str(path, top, "SPDXID", "document")) or "SPDXRef-DOCUMENT"
-    packages = [
-        _package(path, as_object(path, item, f"packages[{i}]"), f"packages[{i}]", lines)
-        for i, item in enumerate(as_array(path, top.get("packages"), "packages"))
-    ]
+    packages: list[SpdxPackage] = []
+    for i, item in enumerate(as_array(path, top.get("packages"), "packages")):
+        package = _plain_package(item, lines) if type(item) is dict else None
+        if package is None:
+            here = f"packages[{i}]"
+            package = _package(path, as_object(path, item, here), here, lines)
+        packages.append(package)
     relationships: list[SpdxRelationship] = []
     for i, item in enumerate(as_array(path, top.get("relationships"), "relationships")):
+        if type(item) is dict:
+            element = item.get("spdxElementId")
+            kind = item.get("relationshipType")
+            related = item.get("relatedSpdxElement")
+            if type(element) is str and type(kind) is str and type(related) is str:
+                element = element.strip()
+                kind = kind.strip()
+                related = related.strip()
+                if element and kind and related:
+                    relationships.append(SpdxRelationship(element, kind, related))
+                continue
         here = f"relationships[{i}]"
         rel = as_object(path, item, here)
         element = clean(opt_str(path, rel, "spdxElementId", here))

@@ -113,7 +113,10 @@ class UvLockParser:
         edges = graph.edges
         for i, pkg in enumerate(packages):
             if names[i] and i not in roots:
-                edges[i].extend(t for t in graph.targets(pkg.get("dependencies")) if t != i)
+                found = graph.targets(pkg.get("dependencies"))
+                if i in found:
+                    found = [t for t in found if t != i]
+                edges[i].extend(found)
         starts: dict[str, list[int]] = {"runtime": [], "optional": [], "dev": []}
         for r in sorted(roots):
             pkg = packages[r]
@@ -144,20 +147,21 @@ class UvLockParser:
             paths = graph.shortest(sources)
 
         components: list[Component] = []
+        names_along = graph.names_along
         for i, pkg in enumerate(packages):
             if not is_component[i]:
                 continue
             node_path = paths[i]
             components.append(
                 Component(
-                    ecosystem=ECOSYSTEM,
-                    name=names[i],
-                    version=pkg["version"],
-                    source=path,
-                    line=lines[i],
-                    direct=_direct(i, node_path, direct_packages, has_roots),
-                    scope=scopes[i],
-                    path=() if node_path is None else graph.names_along(node_path),
+                    ECOSYSTEM,
+                    names[i],
+                    pkg["version"],
+                    path,
+                    lines[i],
+                    _direct(i, node_path, direct_packages, has_roots),
+                    scopes[i],
+                    () if node_path is None else names_along(node_path),
                 )
             )
         return ParseResult(components=merge_duplicates(components), skipped=tuple(skipped))
@@ -226,7 +230,7 @@ class _Graph(DependencyGraph):
             if len(candidates) > 1:
                 candidates = _narrow(ref, candidates, self.packages)
             # Locked dependencies spell it ``extra``; [manifest] requirements ``extras``.
-            extras = ref.get("extra", ref.get("extras"))
+            extras = ref["extra"] if "extra" in ref else ref.get("extras")
             if not extras:  # the usual case: no extras asked
                 if roots.isdisjoint(candidates):
                     out.extend(candidates)
