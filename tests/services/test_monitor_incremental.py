@@ -177,7 +177,7 @@ def _reference_events(engine: Engine, now: dt.datetime) -> None:
                 event_seq[key] = event.seq
             if event.kind == EventKind.ADVISORY_WITHDRAWN:
                 withdrawn.add(event.subject)
-        by_artifact = repo.components_for_keys(conn, keys)
+        by_artifact = _current_components_named(conn, keys)
         entries, infos = advisory_repo.load_index_rows(conn, keys)
         matcher = Matcher(AdvisoryIndex.build(entries, infos))
         artifacts = repo.artifacts_by_id(conn, by_artifact.keys())
@@ -203,6 +203,19 @@ def _reference_events(engine: Engine, now: dt.datetime) -> None:
             if changes.any:
                 enqueue(conn, artifact, changes, actor=ACTOR, now=now)
         commit_offset(conn, CONSUMER, batch[-1].seq, now=now)
+
+
+def _current_components_named(
+    conn: sa.engine.Connection, keys: set[tuple[str, str]]
+) -> dict[int, list[Component]]:
+    """Every current component whose (ecosystem base, name) is in ``keys``, by artifact, in
+    stored order: read by walking every current component (independent of the fan-out index
+    and ``component_rows_for_keys``)."""
+    out: dict[int, list[Component]] = {}
+    for artifact_id, component in repo.iter_current_components(conn):
+        if (repo.base_of(component.ecosystem), component.name) in keys:
+            out.setdefault(artifact_id, []).append(component)
+    return out
 
 
 def _reference_reevaluate(engine: Engine, now: dt.datetime) -> None:
@@ -296,8 +309,36 @@ def test_event_processing_agrees_with_reconciling_every_finding_of_the_packages(
         report = process_events(engine, now=lambda now=now: now)
         _reference_events(reference, now)
         assert _state(engine) == _state(reference), f"seed {seed}, step {step}"
+        _check_fan_out(engine, events)
         total += report.changes.opened + report.changes.closed + report.changes.reopened
     assert total > 0  # the scenario moved findings
+
+
+def _check_fan_out(engine: Engine, events: list[NewEvent]) -> None:
+    """The event fan-out (index-only rows, then full components by row id) reads the same
+    components, per artifact in (ecosystem base, name, row id) order, as a walk of every
+    current component."""
+    keys = {(e["ecosystem"], e["name"]) for ev in events for e in ev.details["packages"]}
+    keys |= {("PyPI", "not-in-any-artifact")}
+    with engine.connect() as conn:
+        expected = {
+            artifact_id: sorted(
+                components, key=lambda c: (repo.base_of(c.ecosystem), c.name)
+            )  # stable: row id order within a package
+            for artifact_id, components in _current_components_named(conn, keys).items()
+        }
+        policies: dict[int, str | None] = {}
+        assert repo.components_for_keys(conn, keys, policies) == expected
+        assert set(policies) == set(expected)
+        rows = repo.component_rows_for_keys(conn, keys)
+    # One ecosystem here: the rows come by (name, row id), and carry what the components hold.
+    assert [(r[3], r[0]) for r in rows] == sorted((r[3], r[0]) for r in rows)
+    assert sorted((r[1], *r[2:6]) for r in rows) == sorted(
+        (artifact_id, c.ecosystem, c.name, c.version, c.purl_override)
+        for artifact_id, components in expected.items()
+        for c in components
+    )
+    assert all(policies[r[1]] == r[6] for r in rows)
 
 
 @pytest.mark.parametrize("seed", range(4))

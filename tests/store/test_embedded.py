@@ -98,6 +98,32 @@ def test_same_rows_as_sqlalchemy_for_every_stored_package(populated: Path) -> No
     assert "PYSEC-2024-9002" not in infos  # withdrawn: left out like the reference does
 
 
+def test_package_rows_narrowed_equal_load_index_rows_narrowed(populated: Path) -> None:
+    """The event path's reader (``load_package_rows`` then ``index_rows`` for some advisory
+    ids) gives exactly ``load_index_rows`` narrowed to those advisories, in the same order."""
+    import random
+
+    engine = open_engine()
+    with engine.connect() as conn:
+        all_entries, _ = advisory_repo.load_index_rows(conn)
+        every_key = sorted({(e.ecosystem.split(":")[0], e.name) for _, e in all_entries})
+        rng = random.Random(3)
+        for _ in range(20):
+            keys = set(rng.sample(every_key, rng.randint(1, len(every_key))))
+            keys.add(("PyPI", "not-a-stored-package"))
+            entries, infos = advisory_repo.load_index_rows(conn, keys)
+            rows = advisory_repo.load_package_rows(conn, keys)
+            assert sorted(rows.aliases) == sorted(i.id for i in infos)
+            assert rows.aliases == {i.id: i.aliases for i in infos}
+            names = sorted({*rows.aliases, *(a for v in rows.aliases.values() for a in v)})
+            wanted = set(rng.sample(names, rng.randint(0, len(names))))
+            assert rows.index_rows(conn, wanted) == (
+                [(a, e) for a, e in entries if a in wanted],
+                [i for i in infos if i.id in wanted],
+            )
+            assert rows.index_rows(conn, set(rows.aliases)) == (entries, infos)
+
+
 def test_check_gives_the_same_report_through_both_readers(populated: Path) -> None:
     purls = [
         "pkg:pypi/demo-pkg@1.5",

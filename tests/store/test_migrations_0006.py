@@ -39,7 +39,7 @@ def _round_trip(engine: sa.engine.Engine) -> None:
                 opened_by="ingest", advisories='["GHSA-0000-0000-0001","PYSEC-2026-1"]',
             )
         )  # fmt: skip
-    migrate(engine)
+    migrate(engine, "0006")
     assert current_revision(engine) == "0006"
     assert "ix_findings_package" in _finding_indexes(engine)
     with engine.connect() as conn:

@@ -22,7 +22,7 @@ import datetime as dt
 import statistics
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -30,9 +30,8 @@ from sqlalchemy.engine import Connection, Engine
 
 from runink.feeds.events import ChangeEvent, EventKind, commit_offset, consumer_offset, read_events
 from runink.feeds.sync import SyncReport, run_sync
-from runink.matching.index import AdvisoryIndex, AdvisoryInfo
+from runink.matching.index import AdvisoryIndex
 from runink.matching.matcher import Matcher
-from runink.model.advisory import Affected
 from runink.model.component import Component
 from runink.model.ecosystems import base_ecosystem
 from runink.model.finding import Finding
@@ -132,38 +131,93 @@ def _process_advisories(
     of every finding of the packages would make for these events. Each distinct (ecosystem,
     name, version) is matched once for the whole batch.
     """
-    policies: dict[int, str | None] = {}
-    by_artifact = repo.components_for_keys(conn, keys, policies)
-    if not by_artifact:
+    component_rows = repo.component_rows_for_keys(conn, keys)
+    if not component_rows:
         return
-    for components in by_artifact.values():
-        report.components += len(components)
-    rows = repo.FindingRows(conn)
+    report.components += len(component_rows)
+    by_artifact: dict[int, list[repo.ComponentRow]] = {}
+    for row in component_rows:
+        by_artifact.setdefault(row[1], []).append(row)
+    # Each distinct (ecosystem, name, version) is matched once. The matcher reads only those
+    # (and the purl it reports): the findings are given each artifact's own component below.
+    to_match: dict[tuple[str, str, str], Component] = {}
+    for _, _, eco, name, version, purl, _ in component_rows:
+        if (eco, name, version) not in to_match:
+            to_match[(eco, name, version)] = Component(eco, name, version, purl_override=purl)
+    rows = repo.FindingRows(conn, keys)
     cited_before = repo.findings_citing(conn, keys, changed, rows)
-    all_entries, all_infos = advisory_repo.load_index_rows(conn, keys)
+    package_rows = advisory_repo.load_package_rows(conn, keys)
     # Match against the advisories linked to the changed ones (``_connected``), widened until
     # it holds every identity compared: then the findings compared are exactly those a match
-    # against every advisory of the packages gives.
+    # against every advisory of the packages gives. Only those advisories are parsed and
+    # loaded in full.
     seeds = set(changed).union(cited_before, *cited_before.values())
     while True:
-        entries, infos, nodes = _connected(all_entries, all_infos, seeds)
-        matcher = Matcher(AdvisoryIndex.build(entries, infos))
-        results: dict[tuple[str, str, str], tuple[Finding, ...]] = {}
-        for components in by_artifact.values():
-            for component in components:
-                if component.key not in results:
-                    results[component.key] = matcher.match(component).findings
+        nodes = _connected(package_rows.aliases, seeds)
+        matcher = Matcher(AdvisoryIndex.build(*package_rows.index_rows(conn, nodes)))
+        results: dict[tuple[str, str, str], tuple[Finding, ...]] = {
+            key: matcher.match(component).findings for key, component in to_match.items()
+        }
         vulnerabilities = _identities(conn, keys, changed, cited_before, results.values(), rows)
         missing = vulnerabilities - nodes
         if not missing:
             break
         if any(len(v) >= 255 for v in missing):  # a truncated id: use every advisory
-            seeds = {info.id for info in all_infos}
+            seeds = set(package_rows.aliases)
         seeds |= missing
     if not vulnerabilities:
         return
-    matched_by_artifact: dict[int, list[Finding]] = {}
-    for artifact_id, components in by_artifact.items():
+    # Compare as plain tuples first: only an artifact where a finding would open, reopen,
+    # close or change, or whose policy has exceptions, is reconciled from full records. What
+    # a component is expected to hold depends on its (ecosystem, name, version, purl) only:
+    # worked out once per distinct one, so each of the ~1,400 rows of a popular package costs
+    # a dictionary lookup.
+    expected_of: dict[tuple[str, str, str, str], dict[tuple[str, str], _Expected]] = {}
+
+    def expected_for(row: repo.ComponentRow) -> dict[tuple[str, str], _Expected]:
+        key = (row[2], row[3], row[4], row[5])
+        found = expected_of.get(key)
+        if found is None:
+            found = expected_of[key] = {}
+            purl = repo.purl_of_parts(row[2], row[3], row[4], row[5])
+            for finding in results[key[:3]]:
+                vulnerability = finding.id[:255]
+                if vulnerability in vulnerabilities:
+                    found.setdefault((vulnerability, purl), _expected(finding))
+        return found
+
+    light = repo.light_findings_by_vulnerability(rows, keys, vulnerabilities, by_artifact.keys())
+    with_exceptions: dict[str | None, bool] = {}  # policy path → has exceptions (one look each)
+    involved = []
+    for artifact_id, items in sorted(by_artifact.items()):
+        if len(items) == 1:
+            expected = expected_for(items[0])
+        else:
+            expected = {}
+            for row in items:
+                for identity, facts in expected_for(row).items():
+                    expected.setdefault(identity, facts)
+        stored_light = light.get(artifact_id)
+        if not expected and stored_light is None:
+            continue  # neither matched nor stored: nothing to reconcile
+        policy_path = items[0][6]
+        excepts = with_exceptions.get(policy_path)
+        if excepts is None:
+            excepts = with_exceptions[policy_path] = bool(cache.policy(policy_path).exceptions)
+        # Equal dictionaries are the common case and need no walk (``_unchanged`` also
+        # accepts stored findings that are fixed and no longer expected).
+        if excepts or (stored_light != expected and not _unchanged(expected, stored_light or {})):
+            involved.append(artifact_id)
+    if not involved:
+        return
+    stored = repo.findings_by_vulnerability(conn, keys, vulnerabilities, involved)
+    artifacts = repo.artifacts_by_id(conn, involved)
+    full = repo.components_by_id(conn, [row[0] for a in involved for row in by_artifact[a]])
+    frozen_keys = frozenset(keys)
+    frozen_withdrawn = frozenset(withdrawn)
+    for artifact_id in involved:
+        artifact = artifacts[artifact_id]
+        components = [full[row[0]] for row in by_artifact[artifact_id]]
         matched: list[Finding] = []
         for component in components:
             for finding in results[component.key]:
@@ -173,35 +227,9 @@ def _process_advisories(
                         if finding.component == component
                         else dataclasses.replace(finding, component=component)
                     )
-        if matched:
-            matched_by_artifact[artifact_id] = matched
-    # Compare as plain tuples first: only an artifact where a finding would open, reopen,
-    # close or change, or whose policy has exceptions, is reconciled from full records.
-    light = repo.light_findings_by_vulnerability(rows, keys, vulnerabilities, by_artifact.keys())
-    candidates = sorted(matched_by_artifact.keys() | light.keys())
-    involved = []
-    for artifact_id in candidates:
-        if cache.policy(policies[artifact_id]).exceptions:
-            involved.append(artifact_id)
-            continue
-        expected: dict[tuple[str, str], _Expected] = {}
-        for finding in matched_by_artifact.get(artifact_id, ()):
-            expected.setdefault(
-                (finding.id[:255], repo.purl_of(finding.component)), _expected(finding)
-            )
-        if not _unchanged(expected, light.get(artifact_id, {})):
-            involved.append(artifact_id)
-    if not involved:
-        return
-    stored = repo.findings_by_vulnerability(conn, keys, vulnerabilities, involved)
-    artifacts = repo.artifacts_by_id(conn, involved)
-    frozen_keys = frozenset(keys)
-    frozen_withdrawn = frozenset(withdrawn)
-    for artifact_id in involved:
-        artifact = artifacts[artifact_id]
         scope = Scope(
             keys=frozen_keys,
-            present=present_by_key(by_artifact[artifact_id]),
+            present=present_by_key(components),
             withdrawn=frozen_withdrawn,
             event_seq=event_seq,
         )
@@ -209,7 +237,7 @@ def _process_advisories(
             conn,
             artifact,
             cache.setup(artifact),
-            matched_by_artifact.get(artifact_id, []),
+            matched,
             stored.get(artifact_id, []),
             scope,
             origin="event",
@@ -221,11 +249,10 @@ def _process_advisories(
             touched.add(artifact_id)
 
 
-def _connected(
-    entries: list[tuple[str, Affected]], infos: list[AdvisoryInfo], seeds: set[str]
-) -> tuple[list[tuple[str, Affected]], list[AdvisoryInfo], set[str]]:
-    """The advisories linked to ``seeds`` through shared ids and aliases (as the matcher
-    merges them), their entries, and every id and alias so linked (the seeds included).
+def _connected(aliases: Mapping[str, Sequence[str]], seeds: set[str]) -> set[str]:
+    """Every id and alias linked to ``seeds`` through shared ids and aliases (as the matcher
+    merges advisories), the seeds included; ``aliases`` maps each advisory id of the packages
+    to its aliases.
 
     A finding merges only advisories so linked, and its canonical id is one of their ids or
     aliases. So every finding that holds one of these advisories, or whose id is one of these
@@ -241,19 +268,14 @@ def _connected(
             x = parent[x]
         return x
 
-    for info in infos:
-        root = find(info.id)
-        for alias in info.aliases:
+    for advisory_id, names in aliases.items():
+        root = find(advisory_id)
+        for alias in names:
             other = find(alias)
             if other != root:
                 parent[other] = root
     roots = {find(s) for s in seeds}
-    nodes = {x for x in list(parent) if find(x) in roots}
-    return (
-        [(a, e) for a, e in entries if a in nodes],
-        [info for info in infos if info.id in nodes],
-        nodes,
-    )
+    return {x for x in list(parent) if find(x) in roots}
 
 
 def _identities(

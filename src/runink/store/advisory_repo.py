@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -143,13 +143,13 @@ def _iso(value: dt.datetime | None) -> str | None:
     return value.isoformat(timespec="seconds").replace("+00:00", "Z") if value else None
 
 
-def load_index_rows(
-    conn: Connection, keys: Iterable[tuple[str, str]] | None = None
-) -> tuple[list[tuple[str, Affected]], list[AdvisoryInfo]]:
-    """Affected entries (all, or for the given (ecosystem base, name) keys) and their advisories.
+#: An affected entry as stored: advisory id, entry index, ecosystem, name, ranges and
+#: versions (JSON text).
+EntryRow = tuple[str, int, str, str, str, str]
 
-    Withdrawn advisories are left out: they never match.
-    """
+
+def _entry_rows(conn: Connection, key_list: list[tuple[str, str]] | None) -> list[EntryRow]:
+    """The affected rows of non-withdrawn advisories (all, or for the given keys)."""
     ap = affected_packages
     query = (
         sa.select(
@@ -163,29 +163,76 @@ def load_index_rows(
         .join(advisories, advisories.c.id == ap.c.advisory_id)
         .where(advisories.c.withdrawn.is_(None))
     )
-    key_list = sorted(set(keys)) if keys is not None else None
-    rows: list[sa.Row[tuple[str, int, str, str, str, str]]] = []
+    rows: list[EntryRow] = []
     if key_list is None:
-        rows.extend(conn.execute(query))
-    else:
-        # One ecosystem and a list of names per query: "ecosystem_base = ? AND name IN (...)"
-        # searches the (ecosystem_base, name) index, where SQLite answers a row-value
-        # "(ecosystem_base, name) IN (...)" by scanning the whole table once per query.
-        names_by_base: dict[str, list[str]] = {}
-        for base, name in key_list:
-            names_by_base.setdefault(base, []).append(name)
-        for base, names in names_by_base.items():
-            for i in range(0, len(names), _CHUNK):
-                chunk = names[i : i + _CHUNK]
-                rows.extend(
-                    conn.execute(query.where(ap.c.ecosystem_base == base, ap.c.name.in_(chunk)))
-                )
-    entries = [
-        (r.advisory_id, affected_from_row(r.entry_index, r.ecosystem, r.name, r.ranges, r.versions))
-        for r in rows
-    ]
+        rows.extend(tuple(r) for r in conn.execute(query))
+        return rows
+    # One ecosystem and a list of names per query: "ecosystem_base = ? AND name IN (...)"
+    # searches the (ecosystem_base, name) index, where SQLite answers a row-value
+    # "(ecosystem_base, name) IN (...)" by scanning the whole table once per query.
+    names_by_base: dict[str, list[str]] = {}
+    for base, name in key_list:
+        names_by_base.setdefault(base, []).append(name)
+    for base, names in names_by_base.items():
+        for i in range(0, len(names), _CHUNK):
+            chunk = names[i : i + _CHUNK]
+            part = conn.execute(query.where(ap.c.ecosystem_base == base, ap.c.name.in_(chunk)))
+            rows.extend(tuple(r) for r in part.all())
+    return rows
+
+
+def _entries(rows: Iterable[EntryRow]) -> list[tuple[str, Affected]]:
+    return [(r[0], affected_from_row(r[1], r[2], r[3], r[4], r[5])) for r in rows]
+
+
+def load_index_rows(
+    conn: Connection, keys: Iterable[tuple[str, str]] | None = None
+) -> tuple[list[tuple[str, Affected]], list[AdvisoryInfo]]:
+    """Affected entries (all, or for the given (ecosystem base, name) keys) and their advisories.
+
+    Withdrawn advisories are left out: they never match.
+    """
+    key_list = sorted(set(keys)) if keys is not None else None
+    entries = _entries(_entry_rows(conn, key_list))
     ids = sorted({advisory_id for advisory_id, _ in entries})
     return entries, load_infos(conn, ids if key_list is not None else None)
+
+
+@dataclass(frozen=True, slots=True)
+class PackageRows:
+    """The advisories naming some packages, as a change event reads them: their affected rows
+    unparsed and every one's aliases. The event path links advisories through ids and
+    aliases first, then parses the entries and loads the facts of the few it can reach
+    (``index_rows``): a package such as ``tensorflow`` has hundreds of advisories.
+
+    ``index_rows(conn, ids)`` equals ``load_index_rows(conn, keys)`` with both lists narrowed
+    to the advisories in ``ids`` (same order)."""
+
+    entries: list[EntryRow]
+    #: every advisory id of ``entries`` → its aliases (sorted), in id order
+    aliases: dict[str, tuple[str, ...]]
+
+    def index_rows(
+        self, conn: Connection, ids: Collection[str]
+    ) -> tuple[list[tuple[str, Affected]], list[AdvisoryInfo]]:
+        entries = _entries(r for r in self.entries if r[0] in ids)
+        wanted = sorted({advisory_id for advisory_id, _ in entries})
+        return entries, load_infos(conn, wanted)
+
+
+def load_package_rows(conn: Connection, keys: Iterable[tuple[str, str]]) -> PackageRows:
+    """``PackageRows`` for the (ecosystem base, name) keys (withdrawn advisories left out)."""
+    rows = _entry_rows(conn, sorted(set(keys)))
+    ids = sorted({r[0] for r in rows})
+    aliases: dict[str, list[str]] = {advisory_id: [] for advisory_id in ids}
+    t = advisory_aliases
+    for i in range(0, len(ids), _CHUNK):
+        query = sa.select(t.c.advisory_id, t.c.alias).where(
+            t.c.advisory_id.in_(ids[i : i + _CHUNK])
+        )
+        for advisory_id, alias in conn.execute(query).all():
+            aliases[advisory_id].append(alias)
+    return PackageRows(rows, {k: tuple(sorted(v)) for k, v in aliases.items()})
 
 
 def load_infos(conn: Connection, ids: Sequence[str] | None) -> list[AdvisoryInfo]:

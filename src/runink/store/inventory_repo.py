@@ -148,6 +148,11 @@ def _purl(ecosystem: str, name: str, version: str, override: str | None) -> str:
     return Component(ecosystem, name, version, purl_override=override).purl
 
 
+def purl_of_parts(ecosystem: str, name: str, version: str, override: str | None) -> str:
+    """``purl_of`` for a component given by its parts (as stored: the purl is the override)."""
+    return _purl(ecosystem, name, version, override)
+
+
 def purl_of(component: Component) -> str:
     """``component.purl``, memoized: building a purl is the costliest part of storing a
     component, and the same (ecosystem, name, version) recurs across artifacts."""
@@ -386,29 +391,66 @@ _CURRENT: Final = sa.and_(
 )
 
 
+#: A current component as the event path compares it: component row id, artifact id,
+#: ecosystem, name, version, purl (as stored), and the artifact's policy path.
+ComponentRow = tuple[int, int, str, str, str, str, str | None]
+
+
+def component_rows_for_keys(conn: Connection, keys: Iterable[Key]) -> list[ComponentRow]:
+    """Current components (of every artifact) whose (ecosystem base, name) is one of ``keys``,
+    as plain tuples with their artifact's policy path: the event fan-out.
+
+    Read from ``ix_inventory_components_lookup`` alone (it holds every column selected here,
+    migration 0007), so a package in 1,400 artifacts costs 1,400 index entries, not 1,400
+    table pages. Ordered by (ecosystem base, name, row id): stored order within a package."""
+    c, a = inventory_components, inventory_artifacts
+    out: list[ComponentRow] = []
+    for base, names in _by_base(keys).items():
+        found: list[ComponentRow] = []
+        for i in range(0, len(names), _CHUNK):
+            query = (
+                sa.select(
+                    c.c.id, c.c.artifact_id, c.c.ecosystem, c.c.name, c.c.version, c.c.purl,
+                    a.c.policy_path,
+                )
+                .join(a, _CURRENT)
+                .where(c.c.ecosystem_base == base, c.c.name.in_(names[i : i + _CHUNK]))
+            )  # fmt: skip
+            found.extend(tuple(r) for r in conn.execute(query).all())
+        found.sort(key=_name_and_id)
+        out.extend(found)
+    return out
+
+
+def _name_and_id(row: ComponentRow) -> tuple[str, int]:
+    return (row[3], row[0])
+
+
+def components_by_id(conn: Connection, ids: Collection[int]) -> dict[int, Component]:
+    """Stored components by row id (as ``current_components`` builds them)."""
+    c = inventory_components
+    id_list = sorted(ids)
+    out: dict[int, Component] = {}
+    for i in range(0, len(id_list), _CHUNK):
+        query = sa.select(c.c.id, *_COMPONENT_COLS).where(c.c.id.in_(id_list[i : i + _CHUNK]))
+        for r in conn.execute(query):
+            out[int(r.id)] = _component(r)
+    return out
+
+
 def components_for_keys(
     conn: Connection, keys: Iterable[Key], policies: dict[int, str | None] | None = None
 ) -> dict[int, list[Component]]:
     """Current components (of every artifact) whose (ecosystem base, name) is one of ``keys``,
-    by artifact id: the event fan-out, through ``ix_inventory_components_lookup``. With
-    ``policies``, each artifact's stored policy path is added to it (same query)."""
-    c, a = inventory_components, inventory_artifacts
-    by_base: dict[str, list[str]] = {}
-    for base, name in sorted(set(keys)):
-        by_base.setdefault(base, []).append(name)
+    by artifact id, in ``component_rows_for_keys`` order. With ``policies``, each artifact's
+    stored policy path is added to it."""
+    rows = component_rows_for_keys(conn, keys)
+    full = components_by_id(conn, [row[0] for row in rows])
     out: dict[int, list[Component]] = {}
-    for base, names in by_base.items():
-        for i in range(0, len(names), _CHUNK):
-            query = (
-                sa.select(*_COMPONENT_COLS, a.c.policy_path)
-                .join(a, _CURRENT)
-                .where(c.c.ecosystem_base == base, c.c.name.in_(names[i : i + _CHUNK]))
-            )
-            for r in conn.execute(query):
-                artifact_id = int(r.artifact_id)
-                out.setdefault(artifact_id, []).append(_component(r))
-                if policies is not None:
-                    policies[artifact_id] = r.policy_path
+    for row in rows:
+        out.setdefault(row[1], []).append(full[row[0]])
+        if policies is not None:
+            policies[row[1]] = row[6]
     return out
 
 
@@ -584,28 +626,40 @@ CitedRow = tuple[int, str, str, str, str, str, float | None, str | None, str | N
 
 
 class FindingRows:
-    """Stored findings by canonical id, read once per id through ``ix_findings_vulnerability``
-    (only the columns the event path compares) and kept for the caller's transaction."""
+    """Stored findings of packages ``keys`` by canonical id, read once per id (only the
+    columns the event path compares) and kept for the caller's transaction.
 
-    def __init__(self, conn: Connection) -> None:
+    Read through ``ix_findings_package_vulnerability`` (ecosystem base, name, canonical id):
+    only the rows of these packages, where a canonical id shared by several packages would
+    have every package's rows read through ``ix_findings_vulnerability``."""
+
+    def __init__(self, conn: Connection, keys: Collection[Key]) -> None:
         self.conn = conn
+        self._by_base = _by_base(keys)
         self._rows: dict[str, list[CitedRow]] = {}
 
     def of(self, vulnerabilities: Collection[str]) -> Iterator[CitedRow]:
         missing = sorted(set(vulnerabilities) - self._rows.keys())
+        for v in missing:
+            self._rows[v] = []
         f = findings
-        for j in range(0, len(missing), _CHUNK):
-            part = missing[j : j + _CHUNK]
-            for v in part:
-                self._rows[v] = []
-            query = sa.select(
-                f.c.artifact_id, f.c.ecosystem_base, f.c.name, f.c.vulnerability, f.c.purl,
-                f.c.status, f.c.score, f.c.severity, f.c.fixed_version, f.c.aliases,
-                f.c.advisories,
-            ).where(f.c.vulnerability.in_(part))  # fmt: skip
-            for r in self.conn.execute(query):
-                row = tuple(r)
-                self._rows[row[3]].append(row)
+        cols = (
+            f.c.artifact_id, f.c.ecosystem_base, f.c.name, f.c.vulnerability, f.c.purl,
+            f.c.status, f.c.score, f.c.severity, f.c.fixed_version, f.c.aliases, f.c.advisories,
+        )  # fmt: skip
+        half = _CHUNK // 2  # two IN lists per statement
+        for j in range(0, len(missing), half):
+            part = missing[j : j + half]
+            for base, names in self._by_base.items():
+                for i in range(0, len(names), half):
+                    query = sa.select(*cols).where(
+                        f.c.ecosystem_base == base,
+                        f.c.name.in_(names[i : i + half]),
+                        f.c.vulnerability.in_(part),
+                    )
+                    for r in self.conn.execute(query).all():
+                        row: CitedRow = tuple(r)
+                        self._rows[row[3]].append(row)
         for v in sorted(set(vulnerabilities)):
             yield from self._rows[v]
 
@@ -620,9 +674,9 @@ def findings_citing(
     merged advisories: canonical id → every advisory those findings cite.
 
     The candidate canonical ids come from ``finding_citations`` (a superset: rows are never
-    deleted); the findings with those ids are then read by id (``FindingRows``: the rows of
-    those ids only, where the package index would read every finding of the package) and
-    checked exactly."""
+    deleted); the findings of these packages with those ids are then read (``FindingRows``:
+    the rows of those packages and ids only, where a package's own index would read every
+    finding of the package) and checked exactly. ``rows`` must be for the same ``keys``."""
     wanted = set(advisory_ids)
     if not wanted or not keys:
         return {}
@@ -643,7 +697,7 @@ def findings_citing(
                     .distinct()
                 )
                 candidates.update(conn.execute(query).scalars())
-    rows = rows or FindingRows(conn)
+    rows = rows or FindingRows(conn, keys)
     out: dict[str, set[str]] = {}
     parsed: dict[str, list[str]] = {}
     for row in rows.of(candidates):
@@ -665,21 +719,30 @@ def findings_by_vulnerability(
     artifact_ids: Collection[int],
 ) -> dict[int, list[FindingRecord]]:
     """Stored findings of packages ``keys`` with one of these canonical ids, of these
-    artifacts, by artifact id. Read by canonical id (``ix_findings_vulnerability``: the rows
-    of those ids only) and narrowed to the packages and artifacts here."""
+    artifacts, by artifact id. Read through ``ix_findings_package_vulnerability`` (the rows of
+    those packages and ids only) and narrowed to the artifacts here."""
     if not vulnerabilities or not keys:
         return {}
     f = findings
-    wanted_keys = set(keys)
     wanted_artifacts = set(artifact_ids)
     vulns = sorted(set(vulnerabilities))
+    half = _CHUNK // 2  # two IN lists per statement
     out: dict[int, list[FindingRecord]] = {}
-    for j in range(0, len(vulns), _CHUNK):
-        query = sa.select(f).where(f.c.vulnerability.in_(vulns[j : j + _CHUNK]))
-        for r in conn.execute(query):
-            if (r.ecosystem_base, r.name) in wanted_keys and int(r.artifact_id) in wanted_artifacts:
-                record = _finding(r)
-                out.setdefault(record.artifact_id, []).append(record)
+    for j in range(0, len(vulns), half):
+        part = vulns[j : j + half]
+        for base, names in _by_base(keys).items():
+            for i in range(0, len(names), half):
+                query = sa.select(f).where(
+                    f.c.ecosystem_base == base,
+                    f.c.name.in_(names[i : i + half]),
+                    f.c.vulnerability.in_(part),
+                )
+                for r in conn.execute(query):
+                    if int(r.artifact_id) in wanted_artifacts:
+                        record = _finding(r)
+                        out.setdefault(record.artifact_id, []).append(record)
+    for records in out.values():  # by canonical id, then row id (the order reconcile sees)
+        records.sort(key=lambda record: (record.vulnerability, record.id))
     return out
 
 

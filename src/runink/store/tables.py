@@ -312,10 +312,17 @@ inventory_components = sa.Table(
     sa.Column("scope", sa.String(32)),
 )
 #: The fan-out index: a change event names (ecosystem base, name); this finds the components.
+#: Migration 0007 added the columns after the name: the event path compares current
+#: components from the index alone (no table page per component).
 sa.Index(
     "ix_inventory_components_lookup",
     inventory_components.c.ecosystem_base,
     inventory_components.c.name,
+    inventory_components.c.artifact_id,
+    inventory_components.c.snapshot_id,
+    inventory_components.c.ecosystem,
+    inventory_components.c.version,
+    inventory_components.c.purl,
 )
 sa.Index("ix_inventory_components_snapshot_id", inventory_components.c.snapshot_id)
 
@@ -363,8 +370,14 @@ findings = sa.Table(
 )
 sa.Index("ix_findings_vulnerability", findings.c.vulnerability)
 sa.Index("ix_findings_status", findings.c.status)
-# Migration 0006: a change event reads the findings of the packages it names through it.
-sa.Index("ix_findings_package", findings.c.ecosystem_base, findings.c.name)
+# Migration 0007 (was (ecosystem_base, name) from 0006): a change event reads the findings of
+# the packages it names, with the canonical ids it compares, through it.
+sa.Index(
+    "ix_findings_package_vulnerability",
+    findings.c.ecosystem_base,
+    findings.c.name,
+    findings.c.vulnerability,
+)
 
 #: Migration 0006: which canonical ids the findings of a package have carried for each
 #: advisory they cite, written with the findings (never deleted: a stale row only widens a
