@@ -205,7 +205,8 @@ def test_components_json_contract(runink: Runner) -> None:
     assert {f["path"] for f in data["files"]} >= {"requirements.txt", "image/var/lib/dpkg/status"}
     assert all({"path", "format", "status", "error"} <= set(f) for f in data["files"])
     openssl = next(c for c in data["components"] if c["name"] == "openssl")
-    assert openssl["ecosystem"].startswith("Debian")
+    assert openssl["ecosystem"] == "Debian:11"  # from the image's etc/os-release
+    assert openssl["purl"] == "pkg:deb/debian/openssl@1.1.1n-0%2Bdeb11u3?distro=debian-11"
 
 
 def test_components_needs_no_advisory_database(runink: Runner) -> None:

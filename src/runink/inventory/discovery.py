@@ -16,6 +16,7 @@ from pathlib import Path, PurePath
 from typing import Final, Literal
 
 from runink.errors import ParseError
+from runink.inventory._os_release import OS_DATABASE_FORMATS, find_release, with_release
 from runink.inventory.base import Parser, ParseResult
 from runink.model.component import Component, Skipped
 
@@ -249,7 +250,13 @@ def _parse_file(
             skipped.append(Skipped(include, f"included file not found: {include}"))
             continue
         _parse_file(target, parser, base, inventory, done, options, (*chain, resolved))
-    inventory.components.extend(result.components)
+    components: Sequence[Component] = result.components
+    if parser.format in OS_DATABASE_FORMATS and components:
+        # The image's os-release names the distribution release the packages belong to.
+        ecosystem = find_release(path, parser.format)
+        if ecosystem is not None:
+            components = with_release(components, ecosystem)
+    inventory.components.extend(components)
     for key, value in result.metadata.items():
         inventory.metadata.setdefault(key, value)
     status: FileStatus = "partial" if skipped else "ok"
