@@ -23,10 +23,15 @@ def watch(
     feeds (`runink db sync`), re-evaluates only the components the new change events name,
     runs the affected artifacts' triggers and records everything in the evidence ledger.
 
+    One watcher runs cycles on a database at a time: each holds a lease (renewed before every
+    step, twice the interval long, at least 10 minutes) and another waits for it, or with
+    --once skips its run (exit 0).
+
     SIGTERM or SIGINT stops after the current step (exit 0). With --once: exit 3 when a feed
     could not be synced (events already stored are still processed).
     """
     from runink.cli.scan import parse_age
+    from runink.services.lease import Lease, watch_ttl
     from runink.services.monitor import format_latency, latency_summary, run_cycle
     from runink.store.db import open_engine
 
@@ -43,10 +48,29 @@ def watch(
 
     previous = {s: signal.signal(s, _stop) for s in (signal.SIGTERM, signal.SIGINT)}
     engine = open_engine()
+    lease = Lease(engine, watch_ttl(period))
     failed = False
     try:
         while not stop.is_set():
-            report = run_cycle(engine, sync=not no_sync, stop=stop)
+            state = lease.acquire()
+            if not state.held:
+                err.print(
+                    f"watch: another watcher holds the lease ({state.holder}, until "
+                    f"{state.expires_at:%Y-%m-%d %H:%M:%S}Z); "
+                    + ("skipping this run" if once else "waiting"),
+                    markup=False,
+                )
+                if once:
+                    break
+                stop.wait(period.total_seconds())
+                continue
+            report = run_cycle(engine, sync=not no_sync, stop=stop, lease=lease)
+            if report.lease_lost:
+                err.print(
+                    "watch: another watcher took the lease during this cycle (this one stalled "
+                    "past its time to live); its remaining steps were left to that watcher",
+                    markup=False,
+                )
             c = report.events.changes
             sync_note = ""
             if report.sync is not None:
@@ -77,6 +101,7 @@ def watch(
             stop.wait(period.total_seconds())
         err.print(format_latency(latency_summary(engine)), markup=False)
     finally:
+        lease.release()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     if once and failed:

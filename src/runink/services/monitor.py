@@ -39,6 +39,7 @@ from runink.services.findings import Changes, FlushReport, Scope, SetupCache, en
 from runink.services.findings import reconcile as reconcile_findings
 from runink.services.gate import PolicySetup
 from runink.services.inventory import present_by_key
+from runink.services.lease import Lease
 from runink.store import advisory_repo
 from runink.store import inventory_repo as repo
 from runink.store.db import utcnow
@@ -539,6 +540,7 @@ class CycleReport:
     exceptions: Changes = field(default_factory=Changes)
     flush: FlushReport = field(default_factory=FlushReport)
     seconds: float = 0.0
+    lease_lost: bool = False  # another watcher took the lease: the cycle stopped before a step
 
 
 def sync_ecosystems(conn: Connection) -> list[str]:
@@ -555,8 +557,11 @@ def run_cycle(
     sync: bool = True,
     stop: threading.Event | None = None,
     sync_fn: Callable[..., SyncReport] = run_sync,
+    lease: Lease | None = None,
 ) -> CycleReport:
-    """One watch step: recover, sync, process events, act. Each step checks ``stop`` first."""
+    """One watch step: recover, sync, process events, act. Each step checks ``stop`` first,
+    and, with a ``lease``, renews it first: a watcher that lost its lease (it stalled past the
+    lease's time to live and another watcher took over) starts no further step."""
     started = time.perf_counter()
     report = CycleReport()
     cache = SetupCache()
@@ -564,14 +569,21 @@ def run_cycle(
     def stopping() -> bool:
         return stop is not None and stop.is_set()
 
-    report.recovered = flush_outbox(engine, cache)  # work a crash left behind
-    if sync and not stopping():
+    def may_run() -> bool:
+        if lease is not None and not report.lease_lost and not lease.acquire().held:
+            report.lease_lost = True
+        return not report.lease_lost
+
+    if may_run():
+        report.recovered = flush_outbox(engine, cache)  # work a crash left behind
+    if sync and not stopping() and may_run():
         report.sync = sync_fn(engine, default_ecosystems=sync_ecosystems)
-    if not stopping():
+    if not stopping() and may_run():
         report.events = process_events(engine, cache, stop=stop)
-    if not stopping():
+    if not stopping() and may_run():
         report.exceptions = recheck_exceptions(engine, cache)
-    report.flush = flush_outbox(engine, cache)
+    if may_run():
+        report.flush = flush_outbox(engine, cache)
     report.seconds = time.perf_counter() - started
     return report
 

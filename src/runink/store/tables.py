@@ -406,3 +406,18 @@ monitor_outbox = sa.Table(
     sa.Column("finding_ids", sa.Text, nullable=False),  # JSON list: stamp alerted_at
     sqlite_autoincrement=True,
 )
+
+# --- the watch lease (migration 0008) ---
+
+#: Which process may run ``runink watch`` cycles on this database, until when. A watcher takes
+#: the lease when it is free or expired and renews it between the steps of each cycle, so two
+#: watchers on one database (two replicas, a cron job beside a service) never run triggers at
+#: the same time. See ``runink.services.lease``.
+watch_leases = sa.Table(
+    "watch_leases",
+    metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("holder", sa.String(255), nullable=False),
+    sa.Column("acquired_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+)
