@@ -495,3 +495,67 @@ def test_bulk_elision_over_many_batches_matches_the_reference(bad_at: int | None
         assert elided.count("\n") == text.count("\n")
     if bad_at is not None:
         assert 'hash = "sha256:' in _toml.elide_hash_arrays(text, ("wheels",), ("sdist",))
+
+
+# The batch check of ``sub_bytes`` (``_Checker.flush``) looks for the characters no string may
+# hold in the whole batch, and finds a line break, carriage return or separator inside a string
+# by counting; it must decide every batch exactly as the pattern definition does, region by
+# region. The regions are element lines with characters slipped in anywhere, strings included.
+
+CHECK_LINES = [
+    '    { url = "https://h/a-1.0.whl", hash = "sha256:0a", size = 12, upload-time = "2024" },',
+    '    {file = "a-1.0.tar.gz", hash = "sha256:01"}',
+    '\t{ a = "x", b = { c = "y", d = 70 } } ',
+    '    { url = "caf\u00e9" }',
+]
+SLIPPED = ['"', "\n", "\r", "\r\n", "'", "\\", "\x01", "\x02", "\x7f", "\t", "]", "{", ",", "9"]
+
+
+@st.composite
+def checker_regions(draw: st.DrawFn) -> list[str]:
+    regions: list[str] = []
+    for _ in range(draw(st.integers(1, 4))):
+        lines = draw(st.lists(st.sampled_from(CHECK_LINES), min_size=1, max_size=3))
+        text = "".join(
+            line + ("\n" if i == len(lines) - 1 else ",\n") for i, line in enumerate(lines)
+        )
+        for _ in range(draw(st.sampled_from([0, 0, 0, 0, 1, 2]))):
+            at = draw(st.integers(0, len(text)))
+            text = text[:at] + draw(st.sampled_from(SLIPPED)) + text[at:]
+        regions.append(text)
+    return regions
+
+
+@settings(max_examples=1500, deadline=None)
+@given(checker_regions())
+def test_batch_check_decides_as_the_pattern_region_by_region(regions: list[str]) -> None:
+    checker = _toml._Checker()
+    raw = [region.encode() for region in regions]
+    for region in raw:
+        assert checker.add_region(region)  # small regions: no batch is full yet
+    expected = all(re.fullmatch(_toml._ELEMENTS, region) is not None for region in regions)
+    assert checker.flush() is expected
+    if expected:
+        assert checker.newlines == [region.count(b"\n") for region in raw]
+
+
+def _depth(value: Any) -> int:
+    """Levels of arrays and tables, the document itself the first (a plain recursive walk)."""
+    if type(value) is dict:
+        return 1 + max((_depth(v) for v in value.values()), default=0)
+    if type(value) is list:
+        return 1 + max((_depth(v) for v in value), default=0)
+    return 0
+
+
+NESTED = st.recursive(
+    st.sampled_from([1, "s", 2.5, True]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from("abc"), inner),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.dictionaries(st.sampled_from("xyz"), NESTED), st.integers(0, 12))
+def test_depth_walk_matches_a_recursive_walk(doc: dict[str, Any], limit: int) -> None:
+    assert _toml._deeper_than(doc, limit) is (_depth(doc) > limit)

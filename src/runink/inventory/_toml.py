@@ -51,6 +51,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "elide_hash_arrays",
+    "elide_hash_arrays_if_utf8",
     "elide_hash_arrays_utf8",
     "entry_lines",
     "fast_parser",
@@ -152,18 +153,29 @@ def _fast_loads_or_none(text: str) -> dict[str, Any] | None:
 
 
 def _deeper_than(doc: dict[str, Any], limit: int) -> bool:
-    """Whether arrays and tables nest more than ``limit`` levels, walked level by level."""
-    level: list[Any] = [doc]
+    """Whether arrays and tables nest more than ``limit`` levels, walked level by level (the
+    tables and the arrays of a level apart, which spares a test per container)."""
+    tables: list[dict[str, Any]] = [doc]
+    arrays: list[list[Any]] = []
     depth = 1
-    while level:
+    while tables or arrays:
         if depth > limit:
             return True
-        below: list[Any] = []
-        for value in level:
-            for child in value.values() if type(value) is dict else value:
-                if type(child) is dict or type(child) is list:
-                    below.append(child)
-        level = below
+        below_tables: list[dict[str, Any]] = []
+        below_arrays: list[list[Any]] = []
+        for table in tables:
+            for child in table.values():
+                if type(child) is dict:
+                    below_tables.append(child)
+                elif type(child) is list:
+                    below_arrays.append(child)
+        for array in arrays:
+            for child in array:
+                if type(child) is dict:
+                    below_tables.append(child)
+                elif type(child) is list:
+                    below_arrays.append(child)
+        tables, arrays = below_tables, below_arrays
         depth += 1
     return False
 
@@ -308,17 +320,24 @@ def _line_pattern() -> re.Pattern[bytes]:
 # character outside a string and allows any inside one, so it decides the same on the bytes.
 # The lists' elements are checked in batches of about ``_BATCH`` bytes (large temporary buffers
 # cost more in page faults than in work), each in a few passes: cut at double quotes; the
-# characters no string may hold and no element may hold outside a string either looked for with
-# one ``translate``; the three an element may hold outside strings only (line break, carriage
-# return, NUL) counted with and without the string bodies; and the rest, the element lines with
-# their strings emptied, matched shape by shape (digits folded, as in ``_lines_ok``).
+# characters no string may hold and no element may hold outside a string either looked for in
+# the whole batch, one ``memchr`` each (gathering the string bodies first costs more); the three
+# an element may hold outside strings only (line break, carriage return, NUL) counted with and
+# without the string bodies; and the rest, the element lines with their strings emptied, matched
+# shape by shape (digits folded, as in ``_lines_ok``). A list's elements end at its first "]",
+# found with ``bytes.find``, not by the pattern that finds the list (several times slower).
 
 _BATCH: Final = 64 * 1024
 #: The characters a string may not hold (see ``_STR``), one by one: looking for each with a
 #: ``memchr`` is several times faster than one ``translate``.
 _UNSAFE_BYTES: Final = tuple(bytes([c]) for c in _UNSAFE_ASCII)
 _END_MARK: Final = _REGION_END.encode()
+#: Those of them that no element holds outside a string either (all but line break, carriage
+#: return and NUL), so that they can be looked for in a whole region.
+_UNSAFE_ANYWHERE: Final = tuple(b for b in _UNSAFE_BYTES if b not in (b"\n", b"\r", b"\x00"))
 _BCLOSE: Final = re.compile(_CLOSE.pattern.encode())
+#: A list's closing line from its "]" on (``sub_bytes``).
+_BCLOSE_AT: Final = re.compile(rb"\][ \t]*+\r?(?=\n|\Z)")
 
 
 def _empty_strings(raw: bytes) -> bytes | None:
@@ -338,13 +357,25 @@ class _Checker:
     """Element regions and inline tables, checked in batches; line shapes seen pass once.
 
     ``newlines`` gets the number of line breaks of each region, in order, as batches pass.
+    With ``track_ascii``, ``ascii`` stays True while every region and every table that passes
+    is ASCII (a table that does not pass may clear it too: it only ever errs towards False).
     """
 
-    __slots__ = ("_good", "_table_good", "newlines", "regions", "regions_bytes")
+    __slots__ = (
+        "_good",
+        "_table_good",
+        "_track_ascii",
+        "ascii",
+        "newlines",
+        "regions",
+        "regions_bytes",
+    )
 
-    def __init__(self) -> None:
+    def __init__(self, track_ascii: bool = False) -> None:
         self._good: set[bytes] = set()
         self._table_good: set[bytes] = set()
+        self._track_ascii = track_ascii
+        self.ascii = True
         self.regions: list[bytes] = []
         self.regions_bytes = 0
         self.newlines: list[int] = []
@@ -362,8 +393,25 @@ class _Checker:
             return True
         self.regions = []
         self.regions_bytes = 0
-        shrunk = _empty_strings(b"\x00".join(regions))
-        if shrunk is None or not shrunk.endswith(b"\n") or _END_MARK in shrunk:
+        # ``_empty_strings`` without gathering the string bodies: a byte no string holds and
+        # no element holds outside one either fails wherever it is, and a line break, carriage
+        # return or NUL (the separator) fails in a string, which the counts show, since
+        # emptying the strings removes exactly what they held.
+        joined = b"\x00".join(regions)
+        if self._track_ascii and self.ascii and not joined.isascii():
+            self.ascii = False
+        pieces = joined.split(b'"')
+        if len(pieces) % 2 == 0 or any(byte in joined for byte in _UNSAFE_ANYWHERE):
+            return False
+        shrunk = b'""'.join(pieces[0::2])
+        newlines = [region.count(b"\n") for region in regions]
+        if (
+            shrunk.count(b"\n") != sum(newlines)
+            or shrunk.count(b"\x00") != len(regions) - 1
+            or (b"\r" in joined and shrunk.count(b"\r") != joined.count(b"\r"))
+            or not shrunk.endswith(b"\n")
+            or _END_MARK in shrunk
+        ):
             return False
         marked = (shrunk[:-1] + _END_MARK).replace(b"\n\x00", _END_MARK + b"\n")
         new = set(marked.translate(_DIGITS).split(b"\n")) - self._good
@@ -371,9 +419,7 @@ class _Checker:
         if not all(line.fullmatch(shape) is not None for shape in new):
             return False
         self._good |= new
-        # Emptying the strings kept every line break (no string holds one) and no region
-        # holds a NUL, so each region has the line breaks of its part of ``shrunk``.
-        self.newlines.extend([region.count(b"\n") for region in regions])
+        self.newlines.extend(newlines)
         return True
 
     def tables_ok(self, tables: list[bytes]) -> list[bool]:
@@ -382,7 +428,10 @@ class _Checker:
         out: list[bool] = []
         for first in range(0, len(tables), 256):
             batch = tables[first : first + 256]
-            shrunk = _empty_strings(b"\n".join(batch))
+            joined = b"\n".join(batch)
+            if self._track_ascii and self.ascii and not joined.isascii():
+                self.ascii = False
+            shrunk = _empty_strings(joined)
             if shrunk is not None:
                 new = set(shrunk.translate(_DIGITS).split(b"\n")) - self._table_good
                 if all(exact.fullmatch(shape) is not None for shape in new):
@@ -403,9 +452,9 @@ class _Edits:
 
     __slots__ = ("checker", "done", "edits", "lists", "raw", "table_keys", "tables")
 
-    def __init__(self, raw: bytes) -> None:
+    def __init__(self, raw: bytes, track_ascii: bool = False) -> None:
         self.raw = raw
-        self.checker = _Checker()
+        self.checker = _Checker(track_ascii)
         self.done = 0  # raw[:done] is settled
         # (start, end, replacement) in order; an inline table's replacement stays None until
         # the tables are checked.
@@ -460,7 +509,7 @@ class _Edits:
 class _Elider:
     """The compiled patterns for one choice of keys."""
 
-    __slots__ = ("_bopen", "_inline", "_inline_key", "_open", "_scan", "_starts")
+    __slots__ = ("_bopen", "_inline", "_inline_key", "_open", "_scan", "_scan_rest", "_starts")
 
     def __init__(self, array_keys: tuple[str, ...], inline_keys: tuple[str, ...]) -> None:
         keys = "|".join(re.escape(k) for k in dict.fromkeys((*array_keys, *inline_keys)))
@@ -469,19 +518,21 @@ class _Elider:
         self._open: re.Pattern[str] | None = None
         self._bopen: re.Pattern[bytes] | None = None
         # For ``sub_bytes``: one search finds the next line start and, in the usual cases,
-        # what ``_plan`` does there. A list whose first "]" (no string holds one in practice)
-        # starts its closing line (``akey``, ``body``, ``close``); an inline table's key and
-        # the rest of its line (``ikey``, ``rest``); any other line start, matched empty.
+        # what ``_plan`` does there: a list's key line (``akey``), whose elements run to the
+        # first "]" (no string holds one in practice), found with ``bytes.find`` (several times
+        # faster than a pattern over the elements) and taken when it starts the list's closing
+        # line; an inline table's key and the rest of its line (``ikey``, ``rest``); any other
+        # line start, matched empty. Where a list's key line is not followed that way, the
+        # other alternatives are tried at the same line start (``_scan_rest``), as they are
+        # when the first alternative of a single pattern fails.
         scan: list[str] = []
+        rest: list[str] = []
         if array_keys:
             arrays = "|".join(re.escape(k) for k in array_keys)
             opener = rf"(?:{arrays})[ \t]*=[ \t]*\["
             self._open = re.compile(rf"{opener}(?=\r?\n)")
             self._bopen = re.compile(self._open.pattern.encode())
-            scan.append(
-                rf"(?P<akey>{opener})\r?\n(?P<body>[^\]]++)(?<=\n)"
-                rf"(?P<close>\][ \t]*+\r?)(?=\n|\Z)"
-            )
+            scan.append(rf"(?P<akey>{opener})\r?\n")
         self._inline: re.Pattern[str] | None = None
         self._inline_key: re.Pattern[bytes] | None = None
         if inline_keys:
@@ -492,9 +543,11 @@ class _Elider:
             # What ``_inline`` matches before its table.
             key = rf"(?:{inline})[ \t]*=[ \t]*"
             self._inline_key = re.compile(rf"{key}(?=\{{)".encode())
-            scan.append(rf"(?P<ikey>{key})(?P<rest>\{{[^\n]*+)")
-        scan.append(rf"(?={keys})")
+            rest.append(rf"(?P<ikey>{key})(?P<rest>\{{[^\n]*+)")
+        rest.append(rf"(?={keys})")
+        scan.extend(rest)
         self._scan = re.compile(rf"\n(?:{'|'.join(scan)})".encode()) if keys else None
+        self._scan_rest = re.compile(rf"\n(?:{'|'.join(rest)})".encode())
 
     def sub(self, text: str) -> str:
         if self._starts is None:
@@ -518,34 +571,66 @@ class _Elider:
             pieces, _ = self._plan(text, starts, _elements_ok)
         return "".join(pieces) if len(pieces) > 1 else text
 
-    def sub_bytes(self, raw: bytes) -> bytes | None:
+    def sub_bytes(self, raw: bytes, removed_ascii: bool = False) -> bytes | None:
         """``sub`` over UTF-8 text holding no NUL: ``raw`` itself when nothing is blanked, and
-        None when some list is not blanked for a reason that ``sub`` must look into."""
+        None when some list is not blanked for a reason that ``sub`` must look into. With
+        ``removed_ascii``, also None when some byte blanked is not ASCII."""
         scan = self._scan
         if scan is None:
             return raw
         if b"\x00" in raw:
             return None  # NUL separates the lists in the checks
-        state = _Edits(raw)
+        state = _Edits(raw, removed_ascii)
         # Line starts, in order, as ``sub`` takes them, each found by ``scan`` with what
         # ``sub`` would do there in the usual cases, and any other left to ``_at``.
         if not self._at(state, 0):
             return None
         search = scan.search
+        find = raw.find
+        close_at = _BCLOSE_AT.match
+        # ``state.blank_list`` and ``state.table``, inlined for the usual cases (a call costs
+        # as much as the rest of the work on a list).
+        edits = state.edits
+        checker = state.checker
         at = 0  # where the search goes on: after this match, and not before ``done - 1``
         while (m := search(raw, max(at, state.done - 1))) is not None:
             start = m.start() + 1
             at = m.end()
             kind = m.lastgroup  # the last group of the alternative that matched
-            if kind == "close":  # a list whose first "]" starts its closing line
-                region = raw[m.start("body") : m.end("body")]
-                if not state.blank_list(start, m.end(), m.group("akey"), region, m.group("close")):
-                    return None
-            elif kind == "rest":  # an inline table, to its line's end
-                state.table(start, m.group("ikey"), m.group("rest"), m.end())
+            if kind == "akey":
+                # The elements: one or more bytes up to the first "]", which must start a line
+                # that holds only the closing bracket (then spaces or tabs, maybe a "\r").
+                close = None
+                end = find(b"]", at)
+                if end > at and raw[end - 1] == 0x0A:
+                    close = close_at(raw, end)
+                if close is not None:  # a list whose first "]" starts its closing line
+                    region = raw[at:end]
+                    at = state.done = close.end()
+                    state.lists.append((len(edits), m.group("akey"), close.group()))
+                    edits.append((start, at, None))
+                    checker.regions.append(region)
+                    checker.regions_bytes += len(region)
+                    if checker.regions_bytes >= _BATCH and not checker.flush():
+                        return None
+                    continue
+                m = self._scan_rest.match(raw, m.start())  # as the single pattern would go on
+                assert m is not None  # its last alternative matches wherever a key starts
+                at = m.end()
+                kind = m.lastgroup
+            if kind == "rest":  # an inline table, to its line's end
+                rest = m.group("rest")
+                table = (rest[:-1] if rest[-1:] == b"\r" else rest).rstrip(b" \t")
+                state.table_keys.append((len(edits), m.group("ikey"), rest[len(table) :]))
+                state.tables.append(table)
+                edits.append((start, at, None))
+                state.done = at
             elif not self._at(state, start):
                 return None
-        return state.result()
+        blanked = state.result()
+        if removed_ascii and not state.checker.ascii:
+            return None
+        return blanked
 
     def _at(self, state: _Edits, start: int) -> bool:
         """What ``_plan`` does at one line start (lists checked in bulk): False when a list's
@@ -623,6 +708,31 @@ def elide_hash_arrays(text: str, array_keys: Sequence[str], inline_keys: Sequenc
     if elider is None:
         elider = _ELIDERS.setdefault(key, _Elider(*key))
     return elider.sub(text)
+
+
+def elide_hash_arrays_if_utf8(
+    data: bytes, array_keys: Sequence[str], inline_keys: Sequence[str] = ()
+) -> str | None:
+    """``elide_hash_arrays(data.decode("utf-8"), ...)`` for bytes without NUL that may not be
+    UTF-8, when every byte blanked is ASCII; None when the bytes are not UTF-8, or when only
+    decoding them whole can tell (a blanked list holds other characters, or the bulk path
+    leaves the text to ``sub``).
+
+    Only what is left is decoded. That is enough: the blanked parts and what stands in for
+    them are ASCII and never empty, so no multi-byte character can be cut at their edges, and
+    the result decodes exactly when the whole does.
+    """
+    key = (tuple(array_keys), tuple(inline_keys))
+    elider = _ELIDERS.get(key)
+    if elider is None:
+        elider = _ELIDERS.setdefault(key, _Elider(*key))
+    blanked = elider.sub_bytes(data, removed_ascii=True)
+    if blanked is None:
+        return None
+    try:
+        return blanked.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
 
 
 def elide_hash_arrays_utf8(

@@ -100,13 +100,16 @@ class PoetryLockParser:
             usable.append(True)
 
         graph = DependencyGraph(len(packages))
+        edges = graph.edges
         for i, pkg in enumerate(packages):
             deps = pkg.get("dependencies")
-            if not names[i] or not isinstance(deps, dict):
+            if not deps or not names[i] or not isinstance(deps, dict):
                 continue
+            out = edges[i]
             for dep_name in deps:
                 for target in by_name.get(pypi_names[dep_name], ()):
-                    graph.add(i, target)
+                    if target != i:  # (what ``graph.add`` does)
+                        out.append(target)
         sources = [s for s in graph.sources() if names[s]]
         paths = graph.shortest(sources)
         direct = set(sources)
@@ -118,14 +121,14 @@ class PoetryLockParser:
             nodes = paths[i]
             components.append(
                 Component(
-                    ecosystem=ECOSYSTEM,
-                    name=names[i],
-                    version=pkg["version"],
-                    source=path,
-                    line=lines[i],
-                    direct=True if i in direct else None,
-                    scope=_scope(pkg),
-                    path=tuple(names[n] for n in nodes) if nodes else (),
+                    ECOSYSTEM,
+                    names[i],
+                    pkg["version"],
+                    path,
+                    lines[i],
+                    True if i in direct else None,
+                    _scope(pkg),
+                    tuple([names[n] for n in nodes]) if nodes else (),
                 )
             )
         return ParseResult(components=merge_duplicates(components), skipped=tuple(skipped))

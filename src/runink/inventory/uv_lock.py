@@ -111,9 +111,11 @@ class UvLockParser:
 
         graph = _Graph(packages, names, roots, by_name, pypi_names)
         edges = graph.edges
+        targets = graph.targets
         for i, pkg in enumerate(packages):
-            if names[i] and i not in roots:
-                found = graph.targets(pkg.get("dependencies"))
+            deps = pkg.get("dependencies")
+            if deps and names[i] and i not in roots:  # (no entries, no targets)
+                found = targets(deps)
                 if i in found:
                     found = [t for t in found if t != i]
                 edges[i].extend(found)
@@ -147,19 +149,29 @@ class UvLockParser:
             paths = graph.shortest(sources)
 
         components: list[Component] = []
+        append = components.append
         names_along = graph.names_along
         for i, pkg in enumerate(packages):
             if not is_component[i]:
                 continue
             node_path = paths[i]
-            components.append(
+            # True for a root's dependency; False for a package only reached through others,
+            # when the roots are known; None when unreachable, or (without roots) for anything
+            # not a source.
+            if i in direct_packages:
+                direct: bool | None = True
+            elif node_path is None or not has_roots:
+                direct = None
+            else:
+                direct = False
+            append(
                 Component(
                     ECOSYSTEM,
                     names[i],
                     pkg["version"],
                     path,
                     lines[i],
-                    _direct(i, node_path, direct_packages, has_roots),
+                    direct,
                     scopes[i],
                     () if node_path is None else names_along(node_path),
                 )
@@ -265,18 +277,6 @@ class _Graph(DependencyGraph):
             if not out or out[-1] != name:
                 out.append(name)
         return tuple(out)
-
-
-def _direct(
-    index: int, node_path: tuple[int, ...] | None, direct_packages: set[int], has_roots: bool
-) -> bool | None:
-    """True for a root's dependency; False for a package only reached through others, when the
-    roots are known; None when unreachable, or (without roots) for anything not a source."""
-    if index in direct_packages:
-        return True
-    if node_path is None or not has_roots:
-        return None
-    return False
 
 
 def _narrow(

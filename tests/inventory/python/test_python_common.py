@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from runink.errors import ParseError
 from runink.inventory._python_common import (
     DependencyGraph,
+    NameCache,
     bad_name_skip,
     decode_text,
     elide_hash_arrays,
@@ -22,6 +23,7 @@ from runink.inventory._python_common import (
     valid_name,
 )
 from runink.model.component import Component, Skipped
+from runink.model.ecosystems import normalize_name
 
 ELIDED = frozenset({"wheels", "files", "sdist"})
 
@@ -229,9 +231,76 @@ def test_decode_elided_is_decode_text_then_elision(data: bytes) -> None:
         except ParseError as exc:
             return ("error", (str(exc), exc.line))
 
+    keys: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
+        (("files",), ()),
+        (("wheels",), ("sdist",)),
+    )
+    for arrays, inline in keys:
+
+        def reference(a: tuple[str, ...] = arrays, i: tuple[str, ...] = inline) -> str:
+            return elide_hash_arrays(decode_text("p.lock", data), a, i)
+
+        def bulk(a: tuple[str, ...] = arrays, i: tuple[str, ...] = inline) -> str:
+            return decode_elided("p.lock", data, a, i)
+
+        assert outcome(bulk) == outcome(reference)
+
+
+NAME_CHARS = "aZz09-_. \t\n\u00e9\u00c9\u0130\u212a\u00df\u1e9e\u03a3\u2028"
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet=NAME_CHARS, max_size=10) | st.text(max_size=6))
+def test_name_cache_is_normalize_name(name: str) -> None:
+    """The cache's shortcut for names already normalized gives what ``normalize_name`` gives."""
+    cache = NameCache()
+    assert cache[name] == normalize_name("PyPI", name)
+    assert cache[name] == normalize_name("PyPI", name)  # and again, from the cache
+
+
+DECODE_BASES = [
+    b'[[package]]\nname = "a"\ndescription = "x"\nfiles = [\n'
+    b'    {file = "a-1.whl", hash = "sha256:00"},\n    {file = "a-1.tar.gz", hash = "sha256:01"},\n'
+    b"]\n",
+    b'[[package]]\nname = "b"\nsdist = { url = "https://h/b.tar.gz", hash = "sha256:02" }\n'
+    b'wheels = [\n    { url = "https://h/b.whl", hash = "sha256:03", size = 4 },\n]\n',
+]
+ODD_BYTES = [b"\xc3\xa9", b"\xe2\x82\xac", b"\xf0\x9f\x90\x8d", b"\xff", b"\xc3", b"\xe2\x82"]
+ODD_BYTES += [b"\xef\xbb\xbf", b"\xed\xa0\x80", b"\x80", b"\x00"]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    st.sampled_from(DECODE_BASES),
+    st.lists(st.tuples(st.integers(0, 400), st.sampled_from(ODD_BYTES)), max_size=3),
+    st.booleans(),
+)
+def test_decode_elided_with_other_characters_anywhere(
+    base: bytes, inserts: list[tuple[int, bytes]], bom: bool
+) -> None:
+    """Non-ASCII text, valid or not, in or out of the hash lists: the same text or error as
+    decoding the whole file first (only what is left after blanking is decoded)."""
+    from runink.inventory._python_common import decode_elided, decode_text, elide_hash_arrays
+
+    data = base
+    for at, odd in inserts:
+        at = at % (len(data) + 1)
+        data = data[:at] + odd + data[at:]
+    if bom:
+        data = b"\xef\xbb\xbf" + data
+
+    def outcome(fn: Callable[[], str]) -> tuple[str, object]:
+        try:
+            return ("ok", fn())
+        except ParseError as exc:
+            return ("error", (str(exc), exc.line))
+
     for arrays, inline in ((("files",), ()), (("wheels",), ("sdist",))):
-        expected = outcome(
-            lambda a=arrays, i=inline: elide_hash_arrays(decode_text("p.lock", data), a, i)
-        )
-        got = outcome(lambda a=arrays, i=inline: decode_elided("p.lock", data, a, i))
-        assert got == expected
+
+        def reference(a: tuple[str, ...] = arrays, i: tuple[str, ...] = inline) -> str:
+            return elide_hash_arrays(decode_text("p.lock", data), a, i)
+
+        def bulk(a: tuple[str, ...] = arrays, i: tuple[str, ...] = inline) -> str:
+            return decode_elided("p.lock", data, a, i)
+
+        assert outcome(bulk) == outcome(reference)
