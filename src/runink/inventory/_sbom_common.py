@@ -115,6 +115,61 @@ def load_json(path: str, data: bytes) -> tuple[object, bytes]:
         raise ParseError(path, f"invalid JSON: {exc.msg}", line=exc.lineno) from exc
 
 
+# What msgspec accepts in the members it skips and orjson refuses: a number out of the range of
+# a float (msgspec checks only its syntax). In a valid document such a number has an integer part
+# of over 200 digits, or a digit, an exponent of three digits or more, and what may follow a
+# value (white space, ",", "]" or "}"). To find either fast, the document is first mapped to a few
+# classes of bytes: digits to "0", "e"/"E" to "e", signs to "+", what may follow a value to " ",
+# anything else to "x". A match may also lie inside a string: such a document is merely read
+# the general way.
+_NUMBER_CLASSES: Final = bytes(
+    ord("0")
+    if chr(b).isdigit() and b < 128
+    else ord("e")
+    if b in b"eE"
+    else ord("+")
+    if b in b"+-"
+    else ord(" ")
+    if b in b" \t\n\r\f\v,]}"
+    else ord("x")
+    for b in range(256)
+)
+_LONG_DIGITS: Final = b"0" * 200
+
+
+def _huge_number(raw: bytes) -> bool:
+    classes = raw.translate(_NUMBER_CLASSES)
+    if _LONG_DIGITS in classes:
+        return True
+    find = classes.find
+    at = find(b"000 ")
+    while at >= 0:
+        start = at
+        while start > 0 and classes[start - 1] == 0x30:  # "0": the start of the digits
+            start -= 1
+        if start > 0 and classes[start - 1] == 0x2B:  # "+": a signed exponent
+            start -= 1
+        # An exponent follows a digit: "0e000 ".
+        if start > 1 and classes[start - 1] == 0x65 and classes[start - 2] == 0x30:
+            return True
+        at = find(b"000 ", at + 4)
+    return False
+
+
+def fast_json_ok(raw: bytes) -> bool:
+    """Whether msgspec may read ``raw`` (UTF-8 without a byte-order mark) in place of orjson:
+    whenever msgspec then parses it, orjson parses it too, to the same values. msgspec does not
+    check the UTF-8 of the strings it skips, nor the range of the numbers it skips; everything
+    else (syntax, escapes, surrogates, control characters, nesting) it checks at least as
+    strictly (``tests/inventory/sbom/test_typed_json.py`` compares both on many documents)."""
+    if not raw.isascii():
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return False
+    return not _huge_number(raw)
+
+
 def type_name(value: object) -> str:
     if value is None:
         return "null"
@@ -207,47 +262,72 @@ class LineIndex:
     quote delimits a string, so the pairs of one key never overlap those of another, and one
     scan per key finds what one scan for all keys would. Most values occur once: they map to
     their line; a repeated value also has a queue of its lines.
+
+    A key is scanned when first asked for (a CycloneDX ``bom-ref`` is asked only for components
+    without a purl). ``wanted``, when given, holds every value ``take`` will be asked for: the
+    others are not recorded (an SPDX document's files have ``SPDXID`` members too).
     """
 
-    def __init__(self, data: bytes, keys: Iterable[str]) -> None:
+    def __init__(
+        self, data: bytes, keys: Iterable[str], wanted: Iterable[str] | None = None
+    ) -> None:
+        self._data = data
+        self._keys = frozenset(keys)
+        self._wanted = None if wanted is None else frozenset(wanted)
         self._first: dict[str, dict[str, int]] = {}
         self._queues: dict[str, dict[str, deque[int]]] = {}
+
+    def _scan(self, key: str) -> dict[str, int]:
+        data = self._data
         count = data.count
-        for key in keys:
-            # The string body unrolled ([^"\\]* between escapes): the same matches as
-            # (?:[^"\\]|\\.)*, in half the time.
-            pattern = re.compile(
-                rb'"' + re.escape(key.encode("utf-8")) + rb'"\s*:\s*"([^"\\]*(?:\\.[^"\\]*)*)"'
-            )
-            first: dict[str, int] = {}
-            queues: dict[str, deque[int]] = {}
-            line = 1
-            pos = 0
-            for match in pattern.finditer(data):
-                start = match.start()
-                line += count(b"\n", pos, start)
-                pos = start
-                raw = match.group(1)
-                if b"\\" in raw:
-                    value = _decode_json_string(raw)
-                    if value is None:
-                        continue
-                else:  # what _decode_json_string does, without the call
-                    try:
-                        value = raw.decode("utf-8")
-                    except UnicodeDecodeError:
-                        continue
-                known = first.get(value)
-                if known is None:
-                    first[value] = line
+        # The string body unrolled ([^"\\]* between escapes): the same matches as
+        # (?:[^"\\]|\\.)*, in half the time.
+        pattern = re.compile(
+            rb'"' + re.escape(key.encode("utf-8")) + rb'"\s*:\s*"([^"\\]*(?:\\.[^"\\]*)*)"'
+        )
+        wanted = self._wanted
+        wanted_bytes: set[bytes] | None = None
+        if wanted is not None:
+            wanted_bytes = set()
+            for text in wanted:
+                try:
+                    wanted_bytes.add(text.encode("utf-8"))
+                except UnicodeEncodeError:  # a lone surrogate: only an escape can spell it
+                    continue
+        first: dict[str, int] = {}
+        queues: dict[str, deque[int]] = {}
+        line = 1
+        pos = 0
+        for match in pattern.finditer(data):
+            raw = match.group(1)
+            if b"\\" in raw:
+                value = _decode_json_string(raw)
+                if value is None or (wanted is not None and value not in wanted):
+                    continue
+            elif wanted_bytes is not None:
+                if raw not in wanted_bytes:
+                    continue
+                value = raw.decode("utf-8")  # the UTF-8 of a wanted value
+            else:  # what _decode_json_string does, without the call
+                try:
+                    value = raw.decode("utf-8")
+                except UnicodeDecodeError:
+                    continue
+            start = match.start()
+            line += count(b"\n", pos, start)
+            pos = start
+            known = first.get(value)
+            if known is None:
+                first[value] = line
+            else:
+                queue = queues.get(value)
+                if queue is None:
+                    queues[value] = deque((known, line))
                 else:
-                    queue = queues.get(value)
-                    if queue is None:
-                        queues[value] = deque((known, line))
-                    else:
-                        queue.append(line)
-            self._first[key] = first
-            self._queues[key] = queues
+                    queue.append(line)
+        self._first[key] = first
+        self._queues[key] = queues
+        return first
 
     def take(self, key: str, value: str | None) -> int | None:
         """The next unclaimed line of ``"key": "value"``, else its first line, else None."""
@@ -255,7 +335,9 @@ class LineIndex:
             return None
         first = self._first.get(key)
         if first is None:
-            return None
+            if key not in self._keys:
+                return None
+            first = self._scan(key)
         line = first.get(value)
         if line is None:
             return None
@@ -748,7 +830,7 @@ def put(metadata: dict[str, str], key: str, value: str | None) -> None:
 # CycloneDX (shared by the JSON and XML parsers)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class CdxComponent:
     """One CycloneDX component, from either encoding."""
 
@@ -763,11 +845,42 @@ class CdxComponent:
     properties: tuple[tuple[str, str], ...] = ()
     line: int | None = None
 
+    def __init__(
+        self,
+        bom_ref: str | None,
+        type: str | None,
+        name: str | None,
+        group: str | None,
+        version: str | None,
+        purl: str | None,
+        scope: str | None,
+        has_cpe: bool = False,
+        properties: tuple[tuple[str, str], ...] = (),
+        line: int | None = None,
+    ) -> None:
+        # What dataclasses would write, through the slots' setters (as ``Entry``).
+        setters = _CDX_SETTERS
+        setters[0](self, bom_ref)
+        setters[1](self, type)
+        setters[2](self, name)
+        setters[3](self, group)
+        setters[4](self, version)
+        setters[5](self, purl)
+        setters[6](self, scope)
+        setters[7](self, has_cpe)
+        setters[8](self, properties)
+        setters[9](self, line)
+
     @property
     def display_name(self) -> str:
         if self.name and self.group:
             return f"{self.group}/{self.name}"
-        return self.name or self.purl or self.bom_ref or "(unnamed component)"
+        return self.name or self.purl or self.bom_ref or _UNNAMED
+
+
+_CDX_SETTERS: Final[tuple[Callable[[CdxComponent, object], None], ...]] = tuple(
+    vars(CdxComponent)[f.name].__set__ for f in fields(CdxComponent)
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -789,6 +902,7 @@ class CdxDocument:
     vulnerability_count: int = 0
 
 
+_UNNAMED: Final = "(unnamed component)"
 _CDX_SCOPES: Final = {"required": "runtime", "optional": "optional", "excluded": "excluded"}
 _HARDWARE_TYPES: Final = frozenset({"device", "device-driver", "firmware"})
 
@@ -805,15 +919,26 @@ def cdx_scope(component: CdxComponent) -> str | None:
 
 
 def _cdx_entry(component: CdxComponent) -> Entry:
+    name = component.name
+    purl = component.purl
+    if component.properties or component.scope is not None:
+        scope = cdx_scope(component)
+    else:
+        scope = "runtime"  # what cdx_scope says without properties or scope
+    group = component.group
     return Entry(
-        name=component.display_name,
-        purls=(component.purl,) if component.purl else (),
-        version=clean(component.version),
-        ref=component.bom_ref,
-        line=component.line,
-        kind=component.type,
-        scope=cdx_scope(component),
-        has_cpe=component.has_cpe,
+        f"{group}/{name}" if name and group else name or purl or component.bom_ref or _UNNAMED,
+        (purl,) if purl else (),
+        clean(component.version),
+        component.bom_ref,
+        component.line,
+        component.type,
+        scope,
+        None,
+        (),
+        None,
+        None,
+        component.has_cpe,
     )
 
 
@@ -894,7 +1019,7 @@ def cyclonedx_result(path: str, doc: CdxDocument) -> ParseResult:
 # SPDX 2 (shared by the JSON and tag-value parsers)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class SpdxPackage:
     spdx_id: str | None
     name: str | None
@@ -906,12 +1031,57 @@ class SpdxPackage:
     source_info: str | None = None
     line: int | None = None
 
+    def __init__(
+        self,
+        spdx_id: str | None,
+        name: str | None,
+        version: str | None,
+        purls: tuple[str, ...] = (),
+        has_cpe: bool = False,
+        purpose: str | None = None,
+        supplier: str | None = None,
+        source_info: str | None = None,
+        line: int | None = None,
+    ) -> None:
+        # What dataclasses would write, through the slots' setters (as ``Entry``).
+        setters = _SPDX_PACKAGE_SETTERS
+        setters[0](self, spdx_id)
+        setters[1](self, name)
+        setters[2](self, version)
+        setters[3](self, purls)
+        setters[4](self, has_cpe)
+        setters[5](self, purpose)
+        setters[6](self, supplier)
+        setters[7](self, source_info)
+        setters[8](self, line)
 
-@dataclass(frozen=True, slots=True)
+
+_SPDX_PACKAGE_SETTERS: Final[tuple[Callable[[SpdxPackage, object], None], ...]] = tuple(
+    vars(SpdxPackage)[f.name].__set__ for f in fields(SpdxPackage)
+)
+
+
+@dataclass(frozen=True, slots=True, init=False)
 class SpdxRelationship:
     element: str
     type: str
     related: str
+
+    def __init__(self, element: str, type: str, related: str) -> None:
+        _SET_ELEMENT(self, element)
+        _SET_TYPE(self, type)
+        _SET_RELATED(self, related)
+
+
+_SET_ELEMENT: Final[Callable[[SpdxRelationship, object], None]] = vars(SpdxRelationship)[
+    "element"
+].__set__
+_SET_TYPE: Final[Callable[[SpdxRelationship, object], None]] = vars(SpdxRelationship)[
+    "type"
+].__set__
+_SET_RELATED: Final[Callable[[SpdxRelationship, object], None]] = vars(SpdxRelationship)[
+    "related"
+].__set__
 
 
 @dataclass(frozen=True, slots=True)
@@ -997,15 +1167,33 @@ class EdgeSet:
 def spdx2_edges(relationships: Iterable[tuple[str, str, str]]) -> EdgeSet:
     """Edges from (element, type, related) triples of SPDX 2 relationships."""
     edges = EdgeSet()
+    # EdgeSet.add, inlined: documents list a relationship for each of thousands of files.
+    known = edges._known
+    dependencies = edges.dependencies
+    containment = edges.containment
+    scopes = edges.scopes
+    rules = _SPDX2_EDGES
     for element, kind, related in relationships:
-        rule = _SPDX2_EDGES.get(kind)
+        rule = rules.get(kind)
         if rule is None:
             continue
         edge_kind, direction, scope = rule
         if direction == "forward":
-            edges.add(edge_kind, element, related, scope)
+            parent, child = element, related
         else:
-            edges.add(edge_kind, related, element, scope)
+            parent, child = related, element
+        dependency = edge_kind == "dependency"
+        edge = (dependency, parent, child)
+        if edge not in known:
+            known.add(edge)
+            table = dependencies if dependency else containment
+            targets = table.get(parent)
+            if targets is None:
+                table[parent] = [child]
+            else:
+                targets.append(child)
+        if scope is not None:
+            scopes.setdefault(child, set()).add(scope)
     return edges
 
 
@@ -1034,22 +1222,37 @@ def spdx2_result(path: str, doc: Spdx2Document) -> ParseResult:
             roots.append(element)
     edges = spdx2_edges(triples)
     entries: list[Entry] = []
+    scopes = edges.scopes
+    subjects = set(roots)
+    kinds_of: dict[str, str] = {}  # the kind of each distinct purpose text
     for package in doc.packages:
-        source_name, source_version = _spdx_source(package.source_info)
-        scope_set = edges.scopes.get(package.spdx_id or "", set())
+        source_name = source_version = None
+        if package.source_info:
+            source_name, source_version = _spdx_source(package.source_info)
+        spdx_id = package.spdx_id
+        scope_set = scopes.get(spdx_id or "")
+        purpose = package.purpose
+        kind = None
+        if purpose:
+            kind = kinds_of.get(purpose)
+            if kind is None:
+                kind = kinds_of[purpose] = purpose.lower().replace("_", "-")
         entries.append(
             Entry(
-                name=package.name or package.spdx_id or "(unnamed package)",
-                purls=package.purls,
-                version=clean(package.version),
-                ref=package.spdx_id,
-                line=package.line,
-                kind=package.purpose.lower().replace("_", "-") if package.purpose else None,
-                scope=widest_scope(sorted(scope_set)) if scope_set else None,
-                has_cpe=package.has_cpe,
-                source_name=source_name,
-                source_version=source_version,
-                subject=package.spdx_id in roots,
+                package.name or spdx_id or "(unnamed package)",
+                package.purls,
+                clean(package.version),
+                spdx_id,
+                package.line,
+                kind,
+                widest_scope(sorted(scope_set)) if scope_set else None,
+                None,
+                (),
+                source_name,
+                source_version,
+                package.has_cpe,
+                True,
+                spdx_id in subjects,
             )
         )
     meta: dict[str, str] = {}

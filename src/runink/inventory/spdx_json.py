@@ -23,11 +23,18 @@ Metadata: ``spec_version``, ``document_name``, ``document_namespace``, ``created
 single described package as ``artifact_name``/``artifact_version``/``artifact_kind``/
 ``artifact_purl``/``supplier`` (else the document name is the ``artifact_name``). Lines are those
 of each package's ``SPDXID`` member.
+
+As for CycloneDX JSON (see ``runink.inventory.cyclonedx_json``), the document is first read with
+msgspec into typed structs holding only the members used here; whatever that reading refuses or
+would report as an error is read again by the general code, from orjson's values.
 """
 
 from __future__ import annotations
 
 from typing import Final
+
+import msgspec
+import orjson
 
 from runink.errors import ParseError
 from runink.inventory import _claims
@@ -38,12 +45,15 @@ from runink.inventory._sbom_common import (
     SpdxRelationship,
     as_array,
     as_object,
+    check_size,
     clean,
+    fast_json_ok,
     load_json,
     opt_str,
     spdx2_result,
     spdx_purls,
     str_list,
+    utf8_bytes,
 )
 from runink.inventory.base import ParseResult
 
@@ -134,7 +144,155 @@ def _package(path: str, obj: dict[str, object], where: str, lines: LineIndex) ->
     )
 
 
+# --------------------------------------------------------------------------------------------
+# The typed reading (msgspec): only the members used here; anything else is left to the
+# general reading.
+
+
+class _Reference(msgspec.Struct, gc=False):
+    referenceCategory: str | None = None
+    referenceType: str | None = None
+    referenceLocator: str | None = None
+
+
+class _Package(msgspec.Struct, gc=False):
+    SPDXID: str | None = None
+    name: str | None = None
+    versionInfo: str | None = None
+    primaryPackagePurpose: str | None = None
+    supplier: str | None = None
+    sourceInfo: str | None = None
+    externalRefs: list[_Reference] | None = None
+
+
+class _Relationship(msgspec.Struct, gc=False):
+    spdxElementId: str | None = None
+    relationshipType: str | None = None
+    relatedSpdxElement: str | None = None
+
+
+class _Spdx(msgspec.Struct, gc=False):
+    spdxVersion: str | None = None
+    SPDXID: str | None = None
+    name: str | None = None
+    documentNamespace: str | None = None
+    creationInfo: msgspec.Raw = msgspec.Raw()  # empty when absent
+    documentDescribes: msgspec.Raw = msgspec.Raw()
+    packages: list[_Package] | None = None
+    relationships: list[_Relationship] | None = None
+
+
+_SPDX_DECODER: Final = msgspec.json.Decoder(_Spdx)
+
+
+def _struct_package(item: _Package, lines: LineIndex) -> SpdxPackage:
+    """``_plain_package`` for a typed package."""
+    spdx_id = item.SPDXID
+    if spdx_id is not None:
+        spdx_id = spdx_id.strip() or None
+    name = item.name
+    if name is not None:
+        name = name.strip() or None
+    version = item.versionInfo
+    if version is not None:
+        version = version.strip() or None
+    purpose = item.primaryPackagePurpose
+    if purpose is not None:
+        purpose = purpose.strip() or None
+    supplier = item.supplier
+    if supplier is not None:
+        supplier = supplier.strip() or None
+    source_info = item.sourceInfo
+    if source_info is not None:
+        source_info = source_info.strip() or None
+    # spdx_purls, without building the (category, type, locator) triples.
+    purls: tuple[str, ...] = ()
+    has_cpe = False
+    refs = item.externalRefs
+    if refs:
+        first: list[str] = []
+        later: list[str] = []
+        for ref in refs:
+            kind = (ref.referenceType or "").strip().lower()
+            if kind == "purl":
+                category = (ref.referenceCategory or "").strip().upper().replace("_", "-")
+                (first if category == "PACKAGE-MANAGER" else later).append(
+                    (ref.referenceLocator or "").strip()
+                )
+            elif kind.startswith("cpe"):
+                has_cpe = True
+        purls = tuple(dict.fromkeys(first + later))
+    return SpdxPackage(
+        spdx_id,
+        name,
+        version,
+        purls,
+        has_cpe,
+        purpose,
+        supplier,
+        source_info,
+        lines.take("SPDXID", spdx_id),
+    )
+
+
+def _raw_value(value: msgspec.Raw) -> object:
+    """The value of a member kept as raw JSON (orjson's reading); None when absent."""
+    return orjson.loads(memoryview(value)) if len(value) else None
+
+
+def _typed_document(path: str, raw: bytes) -> Spdx2Document | None:
+    """The document read through the typed structs, or None for the general reading."""
+    if not fast_json_ok(raw):
+        return None
+    try:
+        doc = _SPDX_DECODER.decode(raw)
+    except (msgspec.MsgspecError, RecursionError):  # deep nesting: msgspec recurses
+        return None
+    version = doc.spdxVersion
+    if version is None or not version.startswith("SPDX-2."):
+        return None
+    try:
+        top: dict[str, object] = {"documentDescribes": _raw_value(doc.documentDescribes)}
+        info = as_object(path, _raw_value(doc.creationInfo) or {}, "creationInfo")
+        creators = tuple(c.strip() for c in str_list(path, info, "creators", "creationInfo"))
+        describes = tuple(str_list(path, top, "documentDescribes", "document"))
+        created = clean(opt_str(path, info, "created", "creationInfo"))
+    except (ParseError, orjson.JSONDecodeError):
+        return None
+    items = doc.packages or ()
+    # The packages' own identifiers: the files' (often most of a document's) are not recorded.
+    wanted = [spdx_id.strip() for item in items if (spdx_id := item.SPDXID) is not None]
+    lines = LineIndex(raw, ("SPDXID",), wanted)
+    packages = [_struct_package(item, lines) for item in items]
+    relationships: list[SpdxRelationship] = []
+    for rel in doc.relationships or ():
+        element = rel.spdxElementId
+        kind = rel.relationshipType
+        related = rel.relatedSpdxElement
+        if element is not None and kind is not None and related is not None:
+            element = element.strip()
+            kind = kind.strip()
+            related = related.strip()
+            if element and kind and related:
+                relationships.append(SpdxRelationship(element, kind, related))
+    return Spdx2Document(
+        spec_version=version,
+        spdx_id=clean(doc.SPDXID) or "SPDXRef-DOCUMENT",
+        name=clean(doc.name),
+        namespace=clean(doc.documentNamespace),
+        created=created,
+        creators=creators,
+        describes=describes,
+        packages=tuple(packages),
+        relationships=tuple(relationships),
+    )
+
+
 def read_document(path: str, data: bytes) -> Spdx2Document:
+    check_size(path, data)
+    typed = _typed_document(path, utf8_bytes(path, data))
+    if typed is not None:
+        return typed
     value, raw = load_json(path, data)
     top = as_object(path, value, "document")
     version = opt_str(path, top, "spdxVersion", "document")
