@@ -41,8 +41,9 @@ import re
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
-from typing import Final
+from typing import Final, TypeVar
 
+import msgspec
 import orjson
 from packageurl import PackageURL
 
@@ -156,6 +157,9 @@ def _huge_number(raw: bytes) -> bool:
     return False
 
 
+_T = TypeVar("_T")
+
+
 def fast_json_ok(raw: bytes) -> bool:
     """Whether msgspec may read ``raw`` (UTF-8 without a byte-order mark) in place of orjson:
     whenever msgspec then parses it, orjson parses it too, to the same values. msgspec does not
@@ -168,6 +172,23 @@ def fast_json_ok(raw: bytes) -> bool:
         except UnicodeDecodeError:
             return False
     return not _huge_number(raw)
+
+
+def typed_decode(decoder: msgspec.json.Decoder[_T], raw: bytes) -> _T | None:
+    """``raw`` read by a typed msgspec ``decoder``, or None when the general (orjson) reading
+    must decide: a document msgspec might judge differently (``fast_json_ok``), one it refuses,
+    or one nested deeper than it can recurse."""
+    if not fast_json_ok(raw):
+        return None
+    try:
+        return decoder.decode(raw)
+    except (msgspec.MsgspecError, RecursionError):
+        return None
+
+
+def raw_value(value: msgspec.Raw) -> object:
+    """The value of a member kept as raw JSON (orjson's reading); None when absent."""
+    return orjson.loads(memoryview(value)) if len(value) else None
 
 
 def type_name(value: object) -> str:

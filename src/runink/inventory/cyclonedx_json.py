@@ -47,9 +47,10 @@ from runink.inventory._sbom_common import (
     check_size,
     clean,
     cyclonedx_result,
-    fast_json_ok,
     load_json,
     opt_str,
+    raw_value,
+    typed_decode,
     utf8_bytes,
 )
 from runink.inventory.base import ParseResult
@@ -366,18 +367,10 @@ def _struct_dependencies(value: list[_Dependency] | None) -> dict[str, list[str]
     return edges
 
 
-def _raw_value(value: msgspec.Raw) -> object:
-    """The value of a member kept as raw JSON (orjson's reading); None when absent."""
-    return orjson.loads(memoryview(value)) if len(value) else None
-
-
 def _typed_document(path: str, raw: bytes) -> CdxDocument | None:
     """The document read through the typed structs, or None for the general reading."""
-    if not fast_json_ok(raw):
-        return None
-    try:
-        bom = _BOM_DECODER.decode(raw)
-    except (msgspec.MsgspecError, RecursionError):  # deep nesting: msgspec recurses
+    bom = typed_decode(_BOM_DECODER, raw)
+    if bom is None:
         return None
     if bom.bomFormat != "CycloneDX":
         return None
@@ -385,8 +378,8 @@ def _typed_document(path: str, raw: bytes) -> CdxDocument | None:
         top: dict[str, object] = {
             "specVersion": bom.specVersion,
             "serialNumber": bom.serialNumber,
-            "metadata": _raw_value(bom.metadata),
-            "services": _raw_value(bom.services),
+            "metadata": raw_value(bom.metadata),
+            "services": raw_value(bom.services),
             "vulnerabilities": bom.vulnerabilities,
         }
         return _document(

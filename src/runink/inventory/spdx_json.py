@@ -47,12 +47,13 @@ from runink.inventory._sbom_common import (
     as_object,
     check_size,
     clean,
-    fast_json_ok,
     load_json,
     opt_str,
+    raw_value,
     spdx2_result,
     spdx_purls,
     str_list,
+    typed_decode,
     utf8_bytes,
 )
 from runink.inventory.base import ParseResult
@@ -235,25 +236,17 @@ def _struct_package(item: _Package, lines: LineIndex) -> SpdxPackage:
     )
 
 
-def _raw_value(value: msgspec.Raw) -> object:
-    """The value of a member kept as raw JSON (orjson's reading); None when absent."""
-    return orjson.loads(memoryview(value)) if len(value) else None
-
-
 def _typed_document(path: str, raw: bytes) -> Spdx2Document | None:
     """The document read through the typed structs, or None for the general reading."""
-    if not fast_json_ok(raw):
-        return None
-    try:
-        doc = _SPDX_DECODER.decode(raw)
-    except (msgspec.MsgspecError, RecursionError):  # deep nesting: msgspec recurses
+    doc = typed_decode(_SPDX_DECODER, raw)
+    if doc is None:
         return None
     version = doc.spdxVersion
     if version is None or not version.startswith("SPDX-2."):
         return None
     try:
-        top: dict[str, object] = {"documentDescribes": _raw_value(doc.documentDescribes)}
-        info = as_object(path, _raw_value(doc.creationInfo) or {}, "creationInfo")
+        top: dict[str, object] = {"documentDescribes": raw_value(doc.documentDescribes)}
+        info = as_object(path, raw_value(doc.creationInfo) or {}, "creationInfo")
         creators = tuple(c.strip() for c in str_list(path, info, "creators", "creationInfo"))
         describes = tuple(str_list(path, top, "documentDescribes", "document"))
         created = clean(opt_str(path, info, "created", "creationInfo"))

@@ -160,8 +160,8 @@ def test_byte_mutations_accepted_only_when_orjson_accepts() -> None:
 
 
 def general_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cyclonedx_json, "fast_json_ok", lambda raw: False)
-    monkeypatch.setattr(spdx_json, "fast_json_ok", lambda raw: False)
+    monkeypatch.setattr(cyclonedx_json, "typed_decode", lambda decoder, raw: None)
+    monkeypatch.setattr(spdx_json, "typed_decode", lambda decoder, raw: None)
 
 
 def outcome(parse: Parse, name: str, data: bytes) -> object:
