@@ -16,6 +16,7 @@ from pathlib import Path, PurePath
 from typing import Final, Literal
 
 from runink.errors import ParseError
+from runink.gcpause import gc_paused
 from runink.inventory._os_release import OS_DATABASE_FORMATS, find_release, with_release
 from runink.inventory.base import Parser, ParseResult
 from runink.model.component import Component, Skipped
@@ -204,6 +205,14 @@ def discover(
     return inventory
 
 
+def parse_bytes(parser: Parser, path: str, data: bytes) -> ParseResult:
+    """``parser.parse(path, data)`` as discovery runs it: with the cyclic garbage collector
+    paused (a large lockfile's thousands of containers would otherwise trigger collections
+    that walk the whole heap, 10-15 % of a uv.lock's parse)."""
+    with gc_paused():
+        return parser.parse(path, data)
+
+
 def _rel(path: Path, base: Path) -> str:
     try:
         return path.relative_to(base).as_posix()
@@ -230,7 +239,7 @@ def _parse_file(
         if size > options.max_file_bytes:
             raise ParseError(rel, f"file too large ({size} bytes > {options.max_file_bytes})")
         data = path.read_bytes()
-        result: ParseResult = parser.parse(rel, data)
+        result = parse_bytes(parser, rel, data)
     except ParseError as exc:
         message = str(exc)
         inventory.files.append(FileReport(rel, parser.format, "failed", message))

@@ -13,12 +13,10 @@ withdraws, in that same transaction.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import gc
 import hashlib
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,6 +35,7 @@ from runink.advisories.osv import (
 )
 from runink.feeds.changes import added_event, change_event
 from runink.feeds.events import NewEvent, write_events
+from runink.gcpause import gc_paused
 from runink.model.advisory import Advisory, AdvisoryScore
 from runink.scoring import NO_SCORE, best_score
 from runink.store import advisory_repo
@@ -123,18 +122,6 @@ def import_sources(
     return report
 
 
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Bulk decoding allocates many containers; the cyclic GC only slows it down."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def apply_records(
     conn: Connection,
     records: Iterable[RawRecord | FileProblem],
@@ -151,7 +138,7 @@ def apply_records(
     incremental sync), limits the lookup of stored versions to those ids (any other id met is
     looked up on its own).
     """
-    with _gc_paused():
+    with gc_paused():
         _apply(conn, records, report, now, event_source, progress, only_ids)
 
 
