@@ -186,6 +186,22 @@ def typed_decode(decoder: msgspec.json.Decoder[_T], raw: bytes) -> _T | None:
         return None
 
 
+def plain_texts(obj: dict[str, object], members: Sequence[str]) -> list[str | None] | None:
+    """Each member's stripped text (None when absent or blank), or None when a member is
+    present but not a string: the general reading then names the member that is wrong."""
+    get = obj.get
+    texts: list[str | None] = []
+    for member in members:
+        value = get(member)
+        if value is None:
+            texts.append(None)
+        elif type(value) is str:
+            texts.append(value.strip() or None)
+        else:
+            return None
+    return texts
+
+
 def raw_value(value: msgspec.Raw) -> object:
     """The value of a member kept as raw JSON (orjson's reading); None when absent."""
     return orjson.loads(memoryview(value)) if len(value) else None

@@ -49,6 +49,7 @@ from runink.inventory._sbom_common import (
     cyclonedx_result,
     load_json,
     opt_str,
+    plain_texts,
     raw_value,
     typed_decode,
     utf8_bytes,
@@ -96,16 +97,10 @@ def _plain_component(obj: dict[str, object], lines: LineIndex) -> CdxComponent |
     """``_component`` for a component whose members all have the expected types (strings;
     properties objects with string members), else None: ``_component`` then reads it, and
     names the member that is wrong."""
+    texts = plain_texts(obj, _MEMBERS)
+    if texts is None:
+        return None
     get = obj.get
-    texts: list[str | None] = []  # each member, cleaned
-    for member in _MEMBERS:
-        value = get(member)
-        if value is None:
-            texts.append(None)
-        elif type(value) is str:
-            texts.append(value.strip() or None)
-        else:
-            return None
     properties: tuple[tuple[str, str], ...] = ()
     listed = get("properties")
     if listed is not None:

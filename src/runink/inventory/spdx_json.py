@@ -49,6 +49,7 @@ from runink.inventory._sbom_common import (
     clean,
     load_json,
     opt_str,
+    plain_texts,
     raw_value,
     spdx2_result,
     spdx_purls,
@@ -75,16 +76,10 @@ def _plain_package(obj: dict[str, object], lines: LineIndex) -> SpdxPackage | No
     """``_package`` for a package whose members all have the expected types (strings, an
     array of objects with string members), else None: ``_package`` then reads it, and names
     the member that is wrong."""
+    texts = plain_texts(obj, _MEMBERS)
+    if texts is None:
+        return None
     get = obj.get
-    texts: list[str | None] = []  # each member, cleaned
-    for member in _MEMBERS:
-        value = get(member)
-        if value is None:
-            texts.append(None)
-        elif type(value) is str:
-            texts.append(value.strip() or None)
-        else:
-            return None
     external = get("externalRefs")
     refs: list[tuple[str, str, str]] = []
     if external is not None:
