@@ -21,10 +21,8 @@ def _finding_indexes(engine: sa.engine.Engine) -> set[str]:
         return {str(ix["name"]) for ix in sa.inspect(conn).get_indexes("findings")}
 
 
-def _round_trip(engine: sa.engine.Engine) -> None:
-    migrate(engine, "0005")
-    assert current_revision(engine) == "0005"
-    assert "ix_findings_package" not in _finding_indexes(engine)
+def seed_finding(engine: sa.engine.Engine, advisories: str) -> None:
+    """One artifact with one open finding of pkg:pypi/demo@1.5 citing ``advisories`` (JSON)."""
     with engine.begin() as conn:
         artifact_id = conn.execute(
             sa.insert(inventory_artifacts).values(
@@ -36,9 +34,16 @@ def _round_trip(engine: sa.engine.Engine) -> None:
                 artifact_id=artifact_id, vulnerability="CVE-2026-0001",
                 purl="pkg:pypi/demo@1.5", ecosystem="PyPI", ecosystem_base="PyPI",
                 name="demo", version="1.5", status="open", opened_at=T0, updated_at=T0,
-                opened_by="ingest", advisories='["GHSA-0000-0000-0001","PYSEC-2026-1"]',
+                opened_by="ingest", advisories=advisories,
             )
         )  # fmt: skip
+
+
+def _round_trip(engine: sa.engine.Engine) -> None:
+    migrate(engine, "0005")
+    assert current_revision(engine) == "0005"
+    assert "ix_findings_package" not in _finding_indexes(engine)
+    seed_finding(engine, '["GHSA-0000-0000-0001","PYSEC-2026-1"]')
     migrate(engine, "0006")
     assert current_revision(engine) == "0006"
     assert "ix_findings_package" in _finding_indexes(engine)

@@ -11,8 +11,8 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from runink.store.db import create_db_engine, current_revision, migrate
-from runink.store.tables import findings, inventory_artifacts
-from tests.store.test_migrations_0006 import migrate_down
+from runink.store.tables import findings
+from tests.store.test_migrations_0006 import migrate_down, seed_finding
 from tests.store.test_postgres import postgres_url  # noqa: F401 - the PostgreSQL fixture
 
 T0 = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
@@ -32,20 +32,7 @@ LOOKUP = ["ecosystem_base", "name", "artifact_id", "snapshot_id", "ecosystem", "
 def _round_trip(engine: sa.engine.Engine) -> None:
     migrate(engine, "0006")
     assert "ix_findings_package" in _finding_indexes(engine)
-    with engine.begin() as conn:
-        artifact_id = conn.execute(
-            sa.insert(inventory_artifacts).values(
-                name="api", kind="repo", created_at=T0, updated_at=T0
-            )
-        ).inserted_primary_key[0]  # type: ignore[index]
-        conn.execute(
-            sa.insert(findings).values(
-                artifact_id=artifact_id, vulnerability="CVE-2026-0001",
-                purl="pkg:pypi/demo@1.5", ecosystem="PyPI", ecosystem_base="PyPI",
-                name="demo", version="1.5", status="open", opened_at=T0, updated_at=T0,
-                opened_by="ingest", advisories='["PYSEC-2026-1"]',
-            )
-        )  # fmt: skip
+    seed_finding(engine, '["PYSEC-2026-1"]')
     migrate(engine, "0007")
     assert current_revision(engine) == "0007"
     lookup = _finding_indexes(engine, "inventory_components")["ix_inventory_components_lookup"]
