@@ -49,6 +49,7 @@ from packageurl import PackageURL
 
 from runink.errors import InvalidPurlError, ParseError
 from runink.inventory.base import ParseResult
+from runink.model._slots import slot_init
 from runink.model.component import Component, Skipped
 from runink.model.ecosystems import base_ecosystem, normalize_name
 from runink.model.purl import (
@@ -388,7 +389,8 @@ class LineIndex:
 # Entries and their resolution to components
 
 
-@dataclass(frozen=True, slots=True, init=False)
+@slot_init  # the parsers create one per package
+@dataclass(frozen=True, slots=True)
 class Entry:
     """One package as a document lists it, before it is resolved to a component.
 
@@ -415,45 +417,6 @@ class Entry:
     own_purl: bool = True
     subject: bool = False
 
-    def __init__(
-        self,
-        name: str,
-        purls: tuple[str, ...] = (),
-        version: str | None = None,
-        ref: str | None = None,
-        line: int | None = None,
-        kind: str | None = None,
-        scope: str | None = None,
-        direct: bool | None = None,
-        path: tuple[str, ...] = (),
-        source_name: str | None = None,
-        source_version: str | None = None,
-        has_cpe: bool = False,
-        own_purl: bool = True,
-        subject: bool = False,
-    ) -> None:
-        # What dataclasses would write, through the slots' own setters (twice as fast as
-        # ``object.__setattr__``): the parsers create one per package.
-        setters = _ENTRY_SETTERS
-        setters[0](self, name)
-        setters[1](self, purls)
-        setters[2](self, version)
-        setters[3](self, ref)
-        setters[4](self, line)
-        setters[5](self, kind)
-        setters[6](self, scope)
-        setters[7](self, direct)
-        setters[8](self, path)
-        setters[9](self, source_name)
-        setters[10](self, source_version)
-        setters[11](self, has_cpe)
-        setters[12](self, own_purl)
-        setters[13](self, subject)
-
-
-_ENTRY_SETTERS: Final[tuple[Callable[[Entry, object], None], ...]] = tuple(
-    vars(Entry)[f.name].__set__ for f in fields(Entry)
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -867,7 +830,8 @@ def put(metadata: dict[str, str], key: str, value: str | None) -> None:
 # CycloneDX (shared by the JSON and XML parsers)
 
 
-@dataclass(frozen=True, slots=True, init=False)
+@slot_init  # one per CycloneDX component
+@dataclass(frozen=True, slots=True)
 class CdxComponent:
     """One CycloneDX component, from either encoding."""
 
@@ -882,42 +846,12 @@ class CdxComponent:
     properties: tuple[tuple[str, str], ...] = ()
     line: int | None = None
 
-    def __init__(
-        self,
-        bom_ref: str | None,
-        type: str | None,
-        name: str | None,
-        group: str | None,
-        version: str | None,
-        purl: str | None,
-        scope: str | None,
-        has_cpe: bool = False,
-        properties: tuple[tuple[str, str], ...] = (),
-        line: int | None = None,
-    ) -> None:
-        # What dataclasses would write, through the slots' setters (as ``Entry``).
-        setters = _CDX_SETTERS
-        setters[0](self, bom_ref)
-        setters[1](self, type)
-        setters[2](self, name)
-        setters[3](self, group)
-        setters[4](self, version)
-        setters[5](self, purl)
-        setters[6](self, scope)
-        setters[7](self, has_cpe)
-        setters[8](self, properties)
-        setters[9](self, line)
-
     @property
     def display_name(self) -> str:
         if self.name and self.group:
             return f"{self.group}/{self.name}"
         return self.name or self.purl or self.bom_ref or _UNNAMED
 
-
-_CDX_SETTERS: Final[tuple[Callable[[CdxComponent, object], None], ...]] = tuple(
-    vars(CdxComponent)[f.name].__set__ for f in fields(CdxComponent)
-)
 
 
 @dataclass(frozen=True, slots=True)
