@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from runink.inventory._sbom_common import CdxComponent, Entry
+from runink.inventory._sbom_common import CdxComponent, Entry, SpdxPackage
 from runink.model._slots import slot_init
 from runink.model.component import Component
 
@@ -25,7 +25,7 @@ def _reference(cls: type) -> type:
     )
 
 
-@pytest.mark.parametrize("cls", [Component, Entry, CdxComponent])
+@pytest.mark.parametrize("cls", [Component, Entry, CdxComponent, SpdxPackage])
 def test_signature_matches_what_dataclass_writes(cls: type) -> None:
     made, reference = inspect.signature(cls), inspect.signature(_reference(cls))
     assert str(made) == str(reference)

@@ -39,8 +39,8 @@ from __future__ import annotations
 import codecs
 import re
 from collections import deque
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, fields, replace
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Final, TypeVar
 
 import msgspec
@@ -56,7 +56,7 @@ from runink.model.purl import (
     PackageRef,
     package_ref,
     parse_purl,
-    purl_from_string,
+    purl_and_canonical,
     purl_to_string,
 )
 
@@ -289,6 +289,54 @@ def _decode_json_string(raw: bytes) -> str | None:
     return value if isinstance(value, str) else None
 
 
+# The string body unrolled ([^"\\]* between escapes): the same matches as (?:[^"\\]|\\.)*,
+# in half the time.
+_BODY: Final = rb'[^"\\]*(?:\\.[^"\\]*)*'
+_ESCAPED_BODY: Final = rb'[^"\\]*\\.[^"\\]*(?:\\.[^"\\]*)*'
+_MAX_PREFIXES: Final = 8
+
+
+def _prefixes(values: Iterable[bytes]) -> set[bytes] | None:
+    """A few starts that every value written without escapes has one of (each value up to
+    its second "-", as in ``SPDXRef-Package-``), or None when they would be too many to be
+    worth a pattern."""
+    found: set[bytes] = set()
+    known: tuple[bytes, ...] = ()
+    for value in values:
+        if known and value.startswith(known):  # most values share the first one's start
+            continue
+        if b"\\" in value or b'"' in value:  # only an escape spells it: always matched
+            continue
+        first = value.find(b"-")
+        second = value.find(b"-", first + 1) if first >= 0 else -1
+        found.add(value[: second + 1] if second >= 0 else value)
+        if len(found) > _MAX_PREFIXES:
+            return None
+        known = tuple(found)
+    return found
+
+
+def _pair_pattern(key: str, wanted: set[bytes] | None) -> re.Pattern[bytes]:
+    """The pattern of ``"key": "value"`` pairs, group 1 the raw value.
+
+    With ``wanted`` values, a pair whose value is spelled without escapes is only matched when
+    it starts like a wanted value: an SPDX document's thousands of files (``SPDXRef-File-``)
+    then never reach Python. A value with an escape is always matched (it may decode to a
+    wanted value). In a valid JSON document no pair starts inside another's value (its quotes
+    are escaped there), so the pairs matched are those of the full pattern whose value may be
+    wanted, at the same places."""
+    head = rb'"' + re.escape(key.encode("utf-8")) + rb'"\s*:\s*"('
+    starts = _prefixes(wanted) if wanted is not None else None
+    if starts is None:
+        return re.compile(head + _BODY + rb')"')
+    if not starts:
+        return re.compile(head + _ESCAPED_BODY + rb')"')
+    alternatives = b"|".join(re.escape(start) for start in sorted(starts))
+    return re.compile(
+        head + rb"(?:" + alternatives + rb")" + _BODY + rb"|" + _ESCAPED_BODY + rb')"'
+    )
+
+
 class LineIndex:
     """The 1-based lines of selected string members of a JSON document.
 
@@ -318,11 +366,6 @@ class LineIndex:
     def _scan(self, key: str) -> dict[str, int]:
         data = self._data
         count = data.count
-        # The string body unrolled ([^"\\]* between escapes): the same matches as
-        # (?:[^"\\]|\\.)*, in half the time.
-        pattern = re.compile(
-            rb'"' + re.escape(key.encode("utf-8")) + rb'"\s*:\s*"([^"\\]*(?:\\.[^"\\]*)*)"'
-        )
         wanted = self._wanted
         wanted_bytes: set[bytes] | None = None
         if wanted is not None:
@@ -332,6 +375,7 @@ class LineIndex:
                     wanted_bytes.add(text.encode("utf-8"))
                 except UnicodeEncodeError:  # a lone surrogate: only an escape can spell it
                     continue
+        pattern = _pair_pattern(key, wanted_bytes)
         first: dict[str, int] = {}
         queues: dict[str, deque[int]] = {}
         line = 1
@@ -418,7 +462,6 @@ class Entry:
     subject: bool = False
 
 
-
 @dataclass(frozen=True, slots=True)
 class Graph:
     """A graph over document references.
@@ -483,7 +526,7 @@ class _ParsedPurl:
         self.qualifiers: Mapping[str, str] = {}
         self.canonical: str | None = None
         try:
-            purl = purl_from_string(text.strip())
+            purl, self.canonical = purl_and_canonical(text.strip())
         except ValueError as exc:
             self.error = exc
             return
@@ -493,6 +536,7 @@ class _ParsedPurl:
                 # Syft before 0.62 wrote Alpine packages as pkg:alpine/NAME; the type is apk.
                 purl = self.purl = purl._replace(type="apk", namespace="alpine")
                 self.text = purl_to_string(purl)
+                self.canonical = None
                 self.ref = parse_purl(self.text)
             else:
                 self.ref = package_ref(purl, text)
@@ -853,7 +897,6 @@ class CdxComponent:
         return self.name or self.purl or self.bom_ref or _UNNAMED
 
 
-
 @dataclass(frozen=True, slots=True)
 class CdxDocument:
     """The parts of a CycloneDX BOM that inventory uses. ``components`` is flattened."""
@@ -990,7 +1033,8 @@ def cyclonedx_result(path: str, doc: CdxDocument) -> ParseResult:
 # SPDX 2 (shared by the JSON and tag-value parsers)
 
 
-@dataclass(frozen=True, slots=True, init=False)
+@slot_init  # one per SPDX package
+@dataclass(frozen=True, slots=True)
 class SpdxPackage:
     spdx_id: str | None
     name: str | None
@@ -1002,57 +1046,11 @@ class SpdxPackage:
     source_info: str | None = None
     line: int | None = None
 
-    def __init__(
-        self,
-        spdx_id: str | None,
-        name: str | None,
-        version: str | None,
-        purls: tuple[str, ...] = (),
-        has_cpe: bool = False,
-        purpose: str | None = None,
-        supplier: str | None = None,
-        source_info: str | None = None,
-        line: int | None = None,
-    ) -> None:
-        # What dataclasses would write, through the slots' setters (as ``Entry``).
-        setters = _SPDX_PACKAGE_SETTERS
-        setters[0](self, spdx_id)
-        setters[1](self, name)
-        setters[2](self, version)
-        setters[3](self, purls)
-        setters[4](self, has_cpe)
-        setters[5](self, purpose)
-        setters[6](self, supplier)
-        setters[7](self, source_info)
-        setters[8](self, line)
 
-
-_SPDX_PACKAGE_SETTERS: Final[tuple[Callable[[SpdxPackage, object], None], ...]] = tuple(
-    vars(SpdxPackage)[f.name].__set__ for f in fields(SpdxPackage)
-)
-
-
-@dataclass(frozen=True, slots=True, init=False)
-class SpdxRelationship:
-    element: str
-    type: str
-    related: str
-
-    def __init__(self, element: str, type: str, related: str) -> None:
-        _SET_ELEMENT(self, element)
-        _SET_TYPE(self, type)
-        _SET_RELATED(self, related)
-
-
-_SET_ELEMENT: Final[Callable[[SpdxRelationship, object], None]] = vars(SpdxRelationship)[
-    "element"
-].__set__
-_SET_TYPE: Final[Callable[[SpdxRelationship, object], None]] = vars(SpdxRelationship)[
-    "type"
-].__set__
-_SET_RELATED: Final[Callable[[SpdxRelationship, object], None]] = vars(SpdxRelationship)[
-    "related"
-].__set__
+#: One SPDX 2 relationship: (element, relationship type as written, related element), each
+#: stripped and non-empty. A plain tuple: documents list one for each of thousands of files,
+#: and the edges are built from the tuples as they are.
+SpdxRelationship = tuple[str, str, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -1180,11 +1178,14 @@ def spdx2_result(path: str, doc: Spdx2Document) -> ParseResult:
     """The packages of an SPDX 2 document (files and snippets are not packages)."""
     kinds: dict[str, str] = {}  # spdx_relationship_type of each distinct type text
     triples: list[tuple[str, str, str]] = []
-    for r in doc.relationships:
-        kind = kinds.get(r.type)
+    append = triples.append
+    for relationship in doc.relationships:
+        rtype = relationship[1]
+        kind = kinds.get(rtype)
         if kind is None:
-            kind = kinds[r.type] = spdx_relationship_type(r.type)
-        triples.append((r.element, kind, r.related))
+            kind = kinds[rtype] = spdx_relationship_type(rtype)
+        # Most documents write the type as it is normalized: the tuple is then kept.
+        append(relationship if kind == rtype else (relationship[0], kind, relationship[2]))
     roots: list[str] = list(dict.fromkeys(doc.describes))
     for element, kind, related in triples:
         if kind == "DESCRIBES" and element == doc.spdx_id and related not in roots:
@@ -1196,10 +1197,15 @@ def spdx2_result(path: str, doc: Spdx2Document) -> ParseResult:
     scopes = edges.scopes
     subjects = set(roots)
     kinds_of: dict[str, str] = {}  # the kind of each distinct purpose text
+    sources: dict[str, tuple[str | None, str | None]] = {}  # of each distinct source info
     for package in doc.packages:
         source_name = source_version = None
-        if package.source_info:
-            source_name, source_version = _spdx_source(package.source_info)
+        info = package.source_info
+        if info:
+            source = sources.get(info)
+            if source is None:
+                source = sources[info] = _spdx_source(info)
+            source_name, source_version = source
         spdx_id = package.spdx_id
         scope_set = scopes.get(spdx_id or "")
         purpose = package.purpose

@@ -262,7 +262,7 @@ def _typed_document(path: str, raw: bytes) -> Spdx2Document | None:
             kind = kind.strip()
             related = related.strip()
             if element and kind and related:
-                relationships.append(SpdxRelationship(element, kind, related))
+                relationships.append((element, kind, related))
     return Spdx2Document(
         spec_version=version,
         spdx_id=clean(doc.SPDXID) or "SPDXRef-DOCUMENT",
@@ -310,7 +310,7 @@ def read_document(path: str, data: bytes) -> Spdx2Document:
                 kind = kind.strip()
                 related = related.strip()
                 if element and kind and related:
-                    relationships.append(SpdxRelationship(element, kind, related))
+                    relationships.append((element, kind, related))
                 continue
         here = f"relationships[{i}]"
         rel = as_object(path, item, here)
@@ -318,7 +318,7 @@ def read_document(path: str, data: bytes) -> Spdx2Document:
         kind = clean(opt_str(path, rel, "relationshipType", here))
         related = clean(opt_str(path, rel, "relatedSpdxElement", here))
         if element and kind and related:
-            relationships.append(SpdxRelationship(element, kind, related))
+            relationships.append((element, kind, related))
     info = as_object(path, top.get("creationInfo") or {}, "creationInfo")
     return Spdx2Document(
         spec_version=version,

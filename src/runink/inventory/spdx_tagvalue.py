@@ -127,7 +127,7 @@ def read_document(path: str, data: bytes) -> Spdx2Document:
                 raise ParseError(
                     path, f"Relationship needs 'ELEMENT TYPE RELATED', found {value!r}", line=lineno
                 )
-            relationships.append(SpdxRelationship(parts[0], parts[1], parts[2]))
+            relationships.append((parts[0], parts[1], parts[2]))
         elif current is not None:
             if tag == "SPDXID" and current.spdx_id is None:
                 current.spdx_id = value

@@ -273,9 +273,20 @@ _COMMON: Final = re.compile(
 
 def _from_common(match: re.Match[str]) -> PackageURL | None:
     """``_fast_from_string`` for a purl ``_COMMON`` matches."""
-    ptype, namespace, name, version, query = match.groups()
+    parsed = _common_parts(match)
+    return None if parsed is None else parsed[0]
+
+
+def _common_parts(match: re.Match[str]) -> tuple[PackageURL, bool] | None:
+    """``_from_common``, and whether the text matched is already the canonical text
+    (``purl_to_string`` of the result): no part changed by a case or separator rule, no
+    ``+`` (which the writer quotes), qualifiers sorted, lowercase, unique and non-empty, with
+    values the writer leaves as they are. An SBOM's purls mostly are, and the writer's work
+    is then saved."""
+    ptype, namespace, raw_name, raw_version, query = match.groups()
     if _special_type(ptype):
         return None
+    canonical = "+" not in match.string
     ns: str | None = None
     if namespace:
         ns = namespace[:-1]
@@ -283,9 +294,12 @@ def _from_common(match: re.Match[str]) -> PackageURL | None:
             ns = ns.lower()
         if ptype in "cpan":  # packageurl's substring test
             ns = ns.upper()
-    name = _name_case(ptype, name)
+        canonical = canonical and ns == namespace[:-1]
+    name = _name_case(ptype, raw_name)
+    version = raw_version
     if version and ptype in _LOWER_VERSION:
         version = version.lower()
+    canonical = canonical and name == raw_name and version == raw_version
     qualifiers: dict[str, str] = {}
     if query:
         for pair in query.split("&"):
@@ -299,7 +313,28 @@ def _from_common(match: re.Match[str]) -> PackageURL | None:
                 return None
         if len(qualifiers) > 1:
             qualifiers = dict(sorted(qualifiers.items()))
-    return PackageURL._make((ptype, ns, name, version, qualifiers, None))
+        # Written back as read: one "=" per pair, pairs in the canonical order.
+        canonical = (
+            canonical
+            and query.count("=") == len(qualifiers)
+            and query == "&".join([f"{key}={value}" for key, value in qualifiers.items()])
+        )
+    elif query is not None:  # a "?" with nothing after it: the writer leaves it out
+        canonical = False
+    return PackageURL._make((ptype, ns, name, version, qualifiers, None)), canonical
+
+
+def purl_and_canonical(text: str) -> tuple[PackageURL, str | None]:
+    """``purl_from_string(text)``, and ``purl_to_string`` of it when that is known for free
+    (``text`` itself, for a purl already in canonical form), else None."""
+    if _fast_enabled() and text.startswith("pkg:") and text.isascii():
+        common = _COMMON.fullmatch(text)
+        if common is not None:
+            parsed = _common_parts(common)
+            if parsed is not None:
+                purl, canonical = parsed
+                return purl, text if canonical else None
+    return purl_from_string(text), None
 
 
 def purl_from_string(text: str) -> PackageURL:

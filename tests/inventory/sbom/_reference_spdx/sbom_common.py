@@ -1,0 +1,1390 @@
+# Frozen copy of the code before the SPDX 2 speed-up (git b1b53cd), the reference of
+# tests/inventory/sbom/test_spdx_differential.py. Do not edit.
+# ruff: noqa
+# mypy: ignore-errors
+"""Shared machinery of the SBOM and scanner-report parsers.
+
+Every SBOM-like format is read in two steps. The format's module turns the document into
+``Entry`` records (one per package the document lists, in document order) plus an optional
+dependency ``Graph``; ``assemble`` then does what all formats share:
+
+* **Identity.** A package is identified by its purl, parsed with ``runink.model.purl``. A
+  package without a purl, with a purl that cannot be parsed, or with a purl type that has no
+  OSV ecosystem (``pkg:generic``, ``pkg:oci``, ...) is ``Skipped`` with the reason; so is one
+  without a version (neither in the purl nor in the document's version field). A purl without
+  a version takes the document's version field, and the canonical purl then carries it.
+* **Distribution packages.** OSV's Debian, Ubuntu and Alpine advisories name *source*
+  packages (``openssl``, not ``libssl3``). When the document says which source package a binary
+  package was built from (Syft's ``upstream`` purl qualifier, ``source``/``origin`` qualifiers,
+  Trivy's ``SrcName``/``SrcVersion`` or ``built package from:`` source info), the component is
+  named after the source package, at the source version when one is given (a binary may carry
+  an epoch or a binNMU suffix its source does not). Its purl is then the source package's, built
+  from the component (``purl_override`` stays None so that purl and name agree), and the
+  binaries of one source at one version are one component. An ``epoch`` purl qualifier
+  becomes part of the version (``1:1.1.1k-7.el8``), as rpm compares it.
+* **Go.** A ``(devel)`` version is a local build with no release and is ``Skipped``; the
+  standard library (``stdlib``) is versioned as OSV files it (``1.21.0``, no ``go``/``v``).
+* **Graph.** With a dependency graph and one or more roots, a component the root depends on
+  directly has ``direct=True``; one reached through others ``direct=False``; ``path`` is the
+  shortest chain of names from the root to the component, both included. A component that is
+  in the graph but not reachable from a root is ``direct=False`` with no path; one that is not
+  in the graph at all keeps ``direct=None``.
+* **Duplicates.** Entries with the same document reference, or resolving to the same
+  (ecosystem, name, version), are one component: the first occurrence's line and purl,
+  ``direct`` if any occurrence is direct, the widest scope and the shortest path.
+
+The module also holds the format-neutral document models that two parsers share (CycloneDX
+JSON/XML and SPDX 2 JSON/tag-value) and the helpers that turn their metadata into the flat
+``ParseResult.metadata`` dictionary.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, fields, replace
+from typing import Final, TypeVar
+
+import msgspec
+import orjson
+from packageurl import PackageURL
+
+from runink.errors import InvalidPurlError, ParseError
+from runink.inventory.base import ParseResult
+from runink.model.component import Component, Skipped
+from runink.model.ecosystems import base_ecosystem, normalize_name
+from tests.inventory.sbom._reference_spdx.purl import (
+    PackageRef,
+    package_ref,
+    parse_purl,
+    purl_from_string,
+    purl_to_string,
+)
+
+#: The largest document the SBOM parsers read (256 MiB).
+MAX_DOCUMENT_BYTES: Final = 256 * 1024 * 1024
+
+# Scopes from the most to the least production-like: merging duplicates keeps the first.
+_SCOPE_ORDER: Final = ("runtime", "provided", "optional", "build", "test", "dev", "excluded")
+
+_SOURCE_DISTROS: Final = frozenset({"Debian", "Ubuntu", "Alpine"})
+_SOURCE_QUALIFIERS: Final = ("upstream", "source", "origin")
+_SOURCE_VERSION_QUALIFIERS: Final = ("sourceversion", "source_version")
+
+
+# --------------------------------------------------------------------------------------------
+# Bytes in
+
+
+def check_size(path: str, data: bytes) -> None:
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise ParseError(
+            path, f"document is {len(data)} bytes; the limit is {MAX_DOCUMENT_BYTES} bytes"
+        )
+
+
+def utf8_bytes(path: str, data: bytes) -> bytes:
+    """The document as UTF-8 without a byte-order mark (UTF-16 documents are converted)."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8) :]
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ParseError(path, f"invalid UTF-16 text: {exc.reason}") from exc
+    return data
+
+
+def decode_text(path: str, data: bytes) -> str:
+    """Decode a text document (UTF-8, or UTF-16 with a byte-order mark)."""
+    check_size(path, data)
+    raw = utf8_bytes(path, data)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise ParseError(path, f"not UTF-8 text ({exc.reason})", line=line) from exc
+
+
+def load_json(path: str, data: bytes) -> tuple[object, bytes]:
+    """Parse a JSON document with orjson; returns the value and the UTF-8 bytes it came from."""
+    check_size(path, data)
+    raw = utf8_bytes(path, data)
+    if not raw.strip():
+        raise ParseError(path, "empty document")
+    try:
+        return orjson.loads(raw), raw
+    except orjson.JSONDecodeError as exc:
+        raise ParseError(path, f"invalid JSON: {exc.msg}", line=exc.lineno) from exc
+
+
+# What msgspec accepts in the members it skips and orjson refuses: a number out of the range of
+# a float (msgspec checks only its syntax). In a valid document such a number has an integer part
+# of over 200 digits, or a digit, an exponent of three digits or more, and what may follow a
+# value (white space, ",", "]" or "}"). To find either fast, the document is first mapped to a few
+# classes of bytes: digits to "0", "e"/"E" to "e", signs to "+", what may follow a value to " ",
+# anything else to "x". A match may also lie inside a string: such a document is merely read
+# the general way.
+_NUMBER_CLASSES: Final = bytes(
+    ord("0")
+    if chr(b).isdigit() and b < 128
+    else ord("e")
+    if b in b"eE"
+    else ord("+")
+    if b in b"+-"
+    else ord(" ")
+    if b in b" \t\n\r\f\v,]}"
+    else ord("x")
+    for b in range(256)
+)
+_LONG_DIGITS: Final = b"0" * 200
+
+
+def _huge_number(raw: bytes) -> bool:
+    classes = raw.translate(_NUMBER_CLASSES)
+    if _LONG_DIGITS in classes:
+        return True
+    find = classes.find
+    at = find(b"000 ")
+    while at >= 0:
+        start = at
+        while start > 0 and classes[start - 1] == 0x30:  # "0": the start of the digits
+            start -= 1
+        if start > 0 and classes[start - 1] == 0x2B:  # "+": a signed exponent
+            start -= 1
+        # An exponent follows a digit: "0e000 ".
+        if start > 1 and classes[start - 1] == 0x65 and classes[start - 2] == 0x30:
+            return True
+        at = find(b"000 ", at + 4)
+    return False
+
+
+_T = TypeVar("_T")
+
+
+def fast_json_ok(raw: bytes) -> bool:
+    """Whether msgspec may read ``raw`` (UTF-8 without a byte-order mark) in place of orjson:
+    whenever msgspec then parses it, orjson parses it too, to the same values. msgspec does not
+    check the UTF-8 of the strings it skips, nor the range of the numbers it skips; everything
+    else (syntax, escapes, surrogates, control characters, nesting) it checks at least as
+    strictly (``tests/inventory/sbom/test_typed_json.py`` compares both on many documents)."""
+    if not raw.isascii():
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return False
+    return not _huge_number(raw)
+
+
+def typed_decode(decoder: msgspec.json.Decoder[_T], raw: bytes) -> _T | None:
+    """``raw`` read by a typed msgspec ``decoder``, or None when the general (orjson) reading
+    must decide: a document msgspec might judge differently (``fast_json_ok``), one it refuses,
+    or one nested deeper than it can recurse."""
+    if not fast_json_ok(raw):
+        return None
+    try:
+        return decoder.decode(raw)
+    except (msgspec.MsgspecError, RecursionError):
+        return None
+
+
+def plain_texts(obj: dict[str, object], members: Sequence[str]) -> list[str | None] | None:
+    """Each member's stripped text (None when absent or blank), or None when a member is
+    present but not a string: the general reading then names the member that is wrong."""
+    get = obj.get
+    texts: list[str | None] = []
+    for member in members:
+        value = get(member)
+        if value is None:
+            texts.append(None)
+        elif type(value) is str:
+            texts.append(value.strip() or None)
+        else:
+            return None
+    return texts
+
+
+def raw_value(value: msgspec.Raw) -> object:
+    """The value of a member kept as raw JSON (orjson's reading); None when absent."""
+    return orjson.loads(memoryview(value)) if len(value) else None
+
+
+def type_name(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
+
+
+def as_object(path: str, value: object, where: str) -> dict[str, object]:
+    if not isinstance(value, dict):
+        raise ParseError(path, f"{where}: expected an object, found {type_name(value)}")
+    return value
+
+
+def as_array(path: str, value: object, where: str) -> list[object]:
+    """A JSON array; a missing member (None) is an empty array."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise ParseError(path, f"{where}: expected an array, found {type_name(value)}")
+    return value
+
+
+def opt_str(path: str, obj: Mapping[str, object], key: str, where: str) -> str | None:
+    """A string member, or None when absent. Integers are accepted as their decimal text."""
+    value = obj.get(key)
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    raise ParseError(path, f"{where}.{key}: expected a string, found {type_name(value)}")
+
+
+def str_list(path: str, obj: Mapping[str, object], key: str, where: str) -> list[str]:
+    """An array of strings (a lone string is accepted as a one-element array)."""
+    value = obj.get(key)
+    if isinstance(value, str):
+        return [value]
+    out: list[str] = []
+    for i, item in enumerate(as_array(path, value, f"{where}.{key}")):
+        if not isinstance(item, str):
+            raise ParseError(
+                path, f"{where}.{key}[{i}]: expected a string, found {type_name(item)}"
+            )
+        out.append(item)
+    return out
+
+
+def clean(text: str | None) -> str | None:
+    """Strip surrounding whitespace; an empty string is None."""
+    if text is None:
+        return None
+    text = text.strip()
+    return text or None
+
+
+# --------------------------------------------------------------------------------------------
+# Lines in JSON documents
+
+
+def _decode_json_string(raw: bytes) -> str | None:
+    if b"\\" not in raw:
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+    try:
+        value = orjson.loads(b'"' + raw + b'"')
+    except orjson.JSONDecodeError:
+        return None
+    return value if isinstance(value, str) else None
+
+
+class LineIndex:
+    """The 1-based lines of selected string members of a JSON document.
+
+    JSON parsers do not report positions, so the raw bytes are scanned once per key for
+    ``"key": "value"`` pairs. ``take`` hands out the lines of one pair in document order, so
+    that repeated values (duplicated components) get successive lines.
+
+    In a valid document (the only kind indexed: it has been parsed first) every unescaped
+    quote delimits a string, so the pairs of one key never overlap those of another, and one
+    scan per key finds what one scan for all keys would. Most values occur once: they map to
+    their line; a repeated value also has a queue of its lines.
+
+    A key is scanned when first asked for (a CycloneDX ``bom-ref`` is asked only for components
+    without a purl). ``wanted``, when given, holds every value ``take`` will be asked for: the
+    others are not recorded (an SPDX document's files have ``SPDXID`` members too).
+    """
+
+    def __init__(
+        self, data: bytes, keys: Iterable[str], wanted: Iterable[str] | None = None
+    ) -> None:
+        self._data = data
+        self._keys = frozenset(keys)
+        self._wanted = None if wanted is None else frozenset(wanted)
+        self._first: dict[str, dict[str, int]] = {}
+        self._queues: dict[str, dict[str, deque[int]]] = {}
+
+    def _scan(self, key: str) -> dict[str, int]:
+        data = self._data
+        count = data.count
+        # The string body unrolled ([^"\\]* between escapes): the same matches as
+        # (?:[^"\\]|\\.)*, in half the time.
+        pattern = re.compile(
+            rb'"' + re.escape(key.encode("utf-8")) + rb'"\s*:\s*"([^"\\]*(?:\\.[^"\\]*)*)"'
+        )
+        wanted = self._wanted
+        wanted_bytes: set[bytes] | None = None
+        if wanted is not None:
+            wanted_bytes = set()
+            for text in wanted:
+                try:
+                    wanted_bytes.add(text.encode("utf-8"))
+                except UnicodeEncodeError:  # a lone surrogate: only an escape can spell it
+                    continue
+        first: dict[str, int] = {}
+        queues: dict[str, deque[int]] = {}
+        line = 1
+        pos = 0
+        for match in pattern.finditer(data):
+            raw = match.group(1)
+            if b"\\" in raw:
+                value = _decode_json_string(raw)
+                if value is None or (wanted is not None and value not in wanted):
+                    continue
+            elif wanted_bytes is not None:
+                if raw not in wanted_bytes:
+                    continue
+                value = raw.decode("utf-8")  # the UTF-8 of a wanted value
+            else:  # what _decode_json_string does, without the call
+                try:
+                    value = raw.decode("utf-8")
+                except UnicodeDecodeError:
+                    continue
+            start = match.start()
+            line += count(b"\n", pos, start)
+            pos = start
+            known = first.get(value)
+            if known is None:
+                first[value] = line
+            else:
+                queue = queues.get(value)
+                if queue is None:
+                    queues[value] = deque((known, line))
+                else:
+                    queue.append(line)
+        self._first[key] = first
+        self._queues[key] = queues
+        return first
+
+    def take(self, key: str, value: str | None) -> int | None:
+        """The next unclaimed line of ``"key": "value"``, else its first line, else None."""
+        if value is None:
+            return None
+        first = self._first.get(key)
+        if first is None:
+            if key not in self._keys:
+                return None
+            first = self._scan(key)
+        line = first.get(value)
+        if line is None:
+            return None
+        queue = self._queues[key].get(value)
+        if queue:
+            return queue.popleft()
+        return line
+
+
+# --------------------------------------------------------------------------------------------
+# Entries and their resolution to components
+
+
+@dataclass(frozen=True, slots=True, init=False)
+class Entry:
+    """One package as a document lists it, before it is resolved to a component.
+
+    ``purls`` are tried in order; the first one with a known ecosystem wins. ``own_purl`` is
+    False when the parser built the purl itself (then ``Component.purl_override`` stays None).
+    ``kind`` is the document's own word for what the entry is (``library``, ``file``,
+    ``operating-system``, ...), used in skip reasons. ``subject`` marks the document's own
+    subject (a CycloneDX metadata component, an SPDX described package): it becomes a component
+    when it resolves to one, and is otherwise described by the metadata, not ``Skipped``.
+    """
+
+    name: str
+    purls: tuple[str, ...] = ()
+    version: str | None = None
+    ref: str | None = None
+    line: int | None = None
+    kind: str | None = None
+    scope: str | None = None
+    direct: bool | None = None
+    path: tuple[str, ...] = ()
+    source_name: str | None = None
+    source_version: str | None = None
+    has_cpe: bool = False
+    own_purl: bool = True
+    subject: bool = False
+
+    def __init__(
+        self,
+        name: str,
+        purls: tuple[str, ...] = (),
+        version: str | None = None,
+        ref: str | None = None,
+        line: int | None = None,
+        kind: str | None = None,
+        scope: str | None = None,
+        direct: bool | None = None,
+        path: tuple[str, ...] = (),
+        source_name: str | None = None,
+        source_version: str | None = None,
+        has_cpe: bool = False,
+        own_purl: bool = True,
+        subject: bool = False,
+    ) -> None:
+        # What dataclasses would write, through the slots' own setters (twice as fast as
+        # ``object.__setattr__``): the parsers create one per package.
+        setters = _ENTRY_SETTERS
+        setters[0](self, name)
+        setters[1](self, purls)
+        setters[2](self, version)
+        setters[3](self, ref)
+        setters[4](self, line)
+        setters[5](self, kind)
+        setters[6](self, scope)
+        setters[7](self, direct)
+        setters[8](self, path)
+        setters[9](self, source_name)
+        setters[10](self, source_version)
+        setters[11](self, has_cpe)
+        setters[12](self, own_purl)
+        setters[13](self, subject)
+
+
+_ENTRY_SETTERS: Final[tuple[Callable[[Entry, object], None], ...]] = tuple(
+    vars(Entry)[f.name].__set__ for f in fields(Entry)
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Graph:
+    """A graph over document references.
+
+    ``edges[a]`` are what ``a`` depends on; ``containment[a]`` are what ``a`` contains (an image
+    its operating system, an operating system its packages). Containment is structure, not
+    dependency: it leads from a root to packages for ``path``, but a package reached by
+    containment alone has no ``direct`` status, and a package one dependency edge away from
+    what the root contains is direct.
+    """
+
+    edges: Mapping[str, Sequence[str]]
+    roots: Sequence[str]
+    containment: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    labels: Mapping[str, str] = field(default_factory=dict)  # names of nodes that are not entries
+
+
+def _kind_prefix(kind: str | None) -> str:
+    return f"{kind} component" if kind else "package"
+
+
+def _no_purl_reason(entry: Entry) -> str:
+    what = _kind_prefix(entry.kind)
+    if entry.has_cpe:
+        return f"{what} has a CPE but no package URL (purl); CPE-only entries cannot be matched"
+    return f"{what} has no package URL (purl), so its ecosystem is unknown"
+
+
+def _qualifiers(purl: PackageURL) -> dict[str, str]:
+    quals = purl.qualifiers
+    return dict(quals) if isinstance(quals, dict) else {}
+
+
+def _source_package(entry: Entry, qualifiers: Mapping[str, str]) -> tuple[str | None, str | None]:
+    if entry.source_name:
+        return entry.source_name, entry.source_version
+    for key in _SOURCE_QUALIFIERS:
+        value = clean(qualifiers.get(key))
+        if value:
+            name, _, version = value.partition("@")
+            if not version:
+                for vkey in _SOURCE_VERSION_QUALIFIERS:
+                    version = qualifiers.get(vkey) or ""
+                    if version:
+                        break
+            return clean(name), clean(version)
+    return None, None
+
+
+class _ParsedPurl:
+    """What one purl text says, whatever entry carries it: the parsed purl (after the Alpine
+    rename) and its text, what it names or why it cannot be read, its qualifiers, and its
+    canonical text once asked for."""
+
+    __slots__ = ("canonical", "error", "purl", "qualifiers", "ref", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.purl: PackageURL | None = None
+        self.ref: PackageRef | None = None
+        self.error: Exception | None = None  # ValueError (no purl), InvalidPurlError (no ref)
+        self.qualifiers: Mapping[str, str] = {}
+        self.canonical: str | None = None
+        try:
+            purl = purl_from_string(text.strip())
+        except ValueError as exc:
+            self.error = exc
+            return
+        self.purl = purl
+        try:
+            if purl.type.lower() == "alpine" and not purl.namespace:
+                # Syft before 0.62 wrote Alpine packages as pkg:alpine/NAME; the type is apk.
+                purl = self.purl = purl._replace(type="apk", namespace="alpine")
+                self.text = purl_to_string(purl)
+                self.ref = parse_purl(self.text)
+            else:
+                self.ref = package_ref(purl, text)
+        except InvalidPurlError as exc:
+            self.error = exc
+            return
+        self.qualifiers = _qualifiers(purl)
+
+
+def _resolve_purl(
+    path: str, entry: Entry, text: str, parsed: dict[str, _ParsedPurl] | None = None
+) -> Component | Skipped:
+    """One purl of an entry. ``parsed`` keeps what each distinct purl text says, for the
+    other entries of the same document that carry it."""
+    display = entry.name
+    known = parsed.get(text) if parsed is not None else None
+    if known is None:
+        known = _ParsedPurl(text)
+        if parsed is not None:
+            parsed[text] = known
+    purl = known.purl
+    ref = known.ref
+    if purl is None:
+        return Skipped(display, f"invalid package URL {text!r}: {known.error}", entry.line)
+    if ref is None:
+        exc = known.error
+        reason = f"{entry.kind} component: {exc}" if entry.kind else str(exc)
+        return Skipped(display, reason, entry.line)
+    text = known.text
+    qualifiers = known.qualifiers
+    version = clean(ref.version) or clean(entry.version)
+    if not version:
+        return Skipped(display, f"{text}: no version in the purl or the document", entry.line)
+    ecosystem = ref.ecosystem
+    base = base_ecosystem(ecosystem)
+    if purl.type.lower() in ("rpm", "deb"):
+        epoch = clean(qualifiers.get("epoch"))
+        if epoch and epoch != "0" and ":" not in version:
+            version = f"{epoch}:{version}"
+    name = ref.name
+    if base == "Go":
+        if version == "(devel)":
+            return Skipped(
+                display,
+                f"{text}: '(devel)' is a local development build, not a release",
+                entry.line,
+            )
+        if name == "stdlib":
+            version = re.sub(r"^(?:go|v)", "", version)
+    renamed = False
+    if base == "Go" and purl.subpath:
+        # Syft (1.x before late 2025) writes the tail of a long module path as the purl's
+        # subpath: github.com/a/b/v3 is pkg:golang/github.com/a/b@v3.4.0#v3. The purl spec
+        # reads a subpath as a package inside the module, so the document's own name for the
+        # package decides: when it is the whole path, that is the module.
+        whole = f"{name}/{purl.subpath.strip('/')}"
+        if entry.name.strip() == whole:
+            name, renamed = whole, True
+    if base in _SOURCE_DISTROS:
+        source_name, source_version = _source_package(entry, qualifiers)
+        if source_name:
+            source = normalize_name(ecosystem, source_name)
+            renamed = source != name or bool(source_version and source_version != version)
+            name = source
+            if source_version:
+                version = source_version
+    override: str | None = None
+    if entry.own_purl and not renamed:
+        if purl.version:
+            override = known.canonical
+            if override is None:
+                override = known.canonical = purl_to_string(purl)
+        else:
+            override = purl_to_string(purl._replace(version=ref.version or version))
+    return Component(
+        ecosystem=ecosystem,
+        name=name,
+        version=version,
+        source=path,
+        line=entry.line,
+        direct=entry.direct,
+        scope=entry.scope,
+        path=entry.path,
+        purl_override=override,
+    )
+
+
+def resolve_entry(
+    path: str, entry: Entry, parsed: dict[str, _ParsedPurl] | None = None
+) -> Component | Skipped:
+    """Turn one entry into a component, or say why it cannot be one. ``parsed``, shared by the
+    entries of one document, keeps each distinct purl text parsed once."""
+    first_failure: Skipped | None = None
+    for text in entry.purls:
+        if not text.strip():
+            continue
+        result = _resolve_purl(path, entry, text, parsed)
+        if isinstance(result, Component):
+            return result
+        if first_failure is None:
+            first_failure = result
+    if first_failure is not None:
+        return first_failure
+    return Skipped(entry.name, _no_purl_reason(entry), entry.line)
+
+
+# --------------------------------------------------------------------------------------------
+# Assembly: graph, duplicates, result
+
+
+def _walk(graph: Graph) -> tuple[dict[str, int], dict[str, str]]:
+    """0-1 breadth-first search from the roots: for each reachable node, the fewest dependency
+    edges on a path to it (containment edges cost nothing) and its parent on that path."""
+    depth: dict[str, int] = {}
+    hops: dict[str, int] = {}
+    parent: dict[str, str] = {}
+    queue: deque[str] = deque()
+    for root in graph.roots:
+        if root not in depth:
+            depth[root] = 0
+            hops[root] = 0
+            queue.append(root)
+    while queue:
+        node = queue.popleft()
+        here = depth[node]
+        for weight, targets in (
+            (0, graph.containment.get(node, ())),
+            (1, graph.edges.get(node, ())),
+        ):
+            for child in targets:
+                cost = here + weight
+                known = depth.get(child)
+                if (
+                    known is None
+                    or cost < known
+                    or (cost == known and hops[node] + 1 < hops[child])
+                ):
+                    depth[child] = cost
+                    hops[child] = hops[node] + 1
+                    parent[child] = node
+                    if weight == 0:
+                        queue.appendleft(child)
+                    else:
+                        queue.append(child)
+    return depth, parent
+
+
+def _chain(
+    ref: str,
+    parent: Mapping[str, str],
+    names: Mapping[str, str],
+    chains: dict[str, tuple[str, ...]],
+) -> tuple[str, ...]:
+    """The names from a root to ``ref`` along ``parent`` (a tree): each node's chain is its
+    parent's plus its own name, kept in ``chains`` for the nodes below it."""
+    known = chains.get(ref)
+    if known is not None:
+        return known
+    refs = [ref]
+    while refs[-1] in parent:
+        up = parent[refs[-1]]
+        if up in chains:
+            break
+        refs.append(up)
+    top = refs[-1]
+    chain = chains[parent[top]] if top in parent else ()
+    for node in reversed(refs):
+        chain = (*chain, names.get(node, node))
+        chains[node] = chain
+    return chain
+
+
+def _graph_nodes(graph: Graph) -> set[str]:
+    """The nodes that take part in a dependency edge."""
+    nodes = set(graph.edges)
+    for targets in graph.edges.values():
+        nodes.update(targets)
+    return nodes
+
+
+def _merge(first: Component, other: Component) -> Component:
+    direct = first.direct
+    if other.direct is True or (direct is None and other.direct is False):
+        direct = other.direct
+    scope = widest_scope(x for x in (first.scope, other.scope) if x is not None)
+    chain = first.path
+    if other.path and (not chain or len(other.path) < len(chain)):
+        chain = other.path
+    line = first.line if first.line is not None else other.line
+    if (direct, scope, chain, line) == (first.direct, first.scope, first.path, first.line):
+        return first
+    return replace(first, direct=direct, scope=scope, path=chain, line=line)
+
+
+def widest_scope(scopes: Iterable[str]) -> str | None:
+    """The most production-like of several scopes (``runtime`` before ``dev``), or None."""
+    best: str | None = None
+    for scope in scopes:
+        if best is None or (
+            scope in _SCOPE_ORDER
+            and (best not in _SCOPE_ORDER or _SCOPE_ORDER.index(scope) < _SCOPE_ORDER.index(best))
+        ):
+            best = scope
+    return best
+
+
+def assemble(
+    path: str,
+    entries: Sequence[Entry],
+    *,
+    graph: Graph | None = None,
+    metadata: Mapping[str, str] | None = None,
+    extra_skipped: Sequence[Skipped] = (),
+) -> ParseResult:
+    """Resolve entries, place them in the graph, merge duplicates."""
+    unique: list[Entry] = []
+    seen_refs: set[str] = set()
+    for entry in entries:
+        if entry.ref is not None:
+            if entry.ref in seen_refs:
+                continue
+            seen_refs.add(entry.ref)
+        unique.append(entry)
+
+    parsed: dict[str, _ParsedPurl] = {}
+    resolved: list[Component | Skipped] = [resolve_entry(path, entry, parsed) for entry in unique]
+
+    if graph is not None and graph.roots:
+        names: dict[str, str] = dict(graph.labels)
+        for entry, result in zip(unique, resolved, strict=True):
+            if entry.ref is not None:
+                names[entry.ref] = result.name if isinstance(result, Component) else entry.name
+        depth, parent = _walk(graph)
+        nodes = _graph_nodes(graph)
+        chains: dict[str, tuple[str, ...]] = {}  # the path to each node walked so far
+        for i, (entry, result) in enumerate(zip(unique, resolved, strict=True)):
+            if type(result) is not Component or entry.ref is None:
+                continue
+            ref = entry.ref
+            direct = result.direct
+            chain = result.path
+            if ref in depth:
+                level = depth[ref]
+                if direct is None and level > 0:
+                    direct = level == 1
+                if not chain:
+                    chain = _chain(ref, parent, names, chains)
+            elif ref in nodes and direct is None:
+                direct = False
+            if direct is not result.direct or chain != result.path:
+                resolved[i] = Component(
+                    result.ecosystem,
+                    result.name,
+                    result.version,
+                    result.source,
+                    result.line,
+                    direct,
+                    result.scope,
+                    chain,
+                    result.purl_override,
+                )
+
+    components: dict[tuple[str, str, str], Component] = {}
+    skipped: dict[tuple[str, str], Skipped] = {}
+    for entry, result in zip(unique, resolved, strict=True):
+        if isinstance(result, Component):
+            known = components.get(result.key)
+            components[result.key] = result if known is None else _merge(known, result)
+        elif not entry.subject:
+            skipped.setdefault((result.name, result.reason), result)
+    for extra in extra_skipped:
+        skipped.setdefault((extra.name, extra.reason), extra)
+    return ParseResult(
+        components=tuple(components.values()),
+        skipped=tuple(skipped.values()),
+        metadata=dict(metadata or {}),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Metadata helpers
+
+
+@dataclass(frozen=True, slots=True)
+class Party:
+    """A person or an organization named in a document's metadata."""
+
+    name: str | None = None
+    emails: tuple[str, ...] = ()
+
+    def render(self) -> str:
+        emails = ", ".join(f"<{e}>" for e in self.emails)
+        if self.name and emails:
+            return f"{self.name} {emails}"
+        return self.name or emails
+
+
+def render_parties(parties: Iterable[Party]) -> str:
+    seen: list[str] = []
+    for party in parties:
+        text = party.render()
+        if text and text not in seen:
+            seen.append(text)
+    return "; ".join(seen)
+
+
+def collect_emails(parties: Iterable[Party]) -> str:
+    emails: list[str] = []
+    for party in parties:
+        for email in party.emails:
+            if email not in emails:
+                emails.append(email)
+    return ", ".join(emails)
+
+
+_EMAIL_IN_TEXT = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def party_from_text(text: str) -> Party:
+    """``Person: Jane Doe (jane@x.org)`` / ``Organization: Acme <a@b.c>`` -> a ``Party``."""
+    kind, sep, rest = text.partition(":")
+    body = rest if sep and kind.strip() in ("Person", "Organization", "Tool") else text
+    emails = tuple(_EMAIL_IN_TEXT.findall(body))
+    name = re.sub(r"[(<]\s*[^()<>]*@[^()<>]*[)>]", "", body)
+    name = name.strip(" ,;")
+    return Party(name=name or None, emails=emails)
+
+
+def put(metadata: dict[str, str], key: str, value: str | None) -> None:
+    if value:
+        metadata[key] = value
+
+
+# --------------------------------------------------------------------------------------------
+# CycloneDX (shared by the JSON and XML parsers)
+
+
+@dataclass(frozen=True, slots=True, init=False)
+class CdxComponent:
+    """One CycloneDX component, from either encoding."""
+
+    bom_ref: str | None
+    type: str | None
+    name: str | None
+    group: str | None
+    version: str | None
+    purl: str | None
+    scope: str | None
+    has_cpe: bool = False
+    properties: tuple[tuple[str, str], ...] = ()
+    line: int | None = None
+
+    def __init__(
+        self,
+        bom_ref: str | None,
+        type: str | None,
+        name: str | None,
+        group: str | None,
+        version: str | None,
+        purl: str | None,
+        scope: str | None,
+        has_cpe: bool = False,
+        properties: tuple[tuple[str, str], ...] = (),
+        line: int | None = None,
+    ) -> None:
+        # What dataclasses would write, through the slots' setters (as ``Entry``).
+        setters = _CDX_SETTERS
+        setters[0](self, bom_ref)
+        setters[1](self, type)
+        setters[2](self, name)
+        setters[3](self, group)
+        setters[4](self, version)
+        setters[5](self, purl)
+        setters[6](self, scope)
+        setters[7](self, has_cpe)
+        setters[8](self, properties)
+        setters[9](self, line)
+
+    @property
+    def display_name(self) -> str:
+        if self.name and self.group:
+            return f"{self.group}/{self.name}"
+        return self.name or self.purl or self.bom_ref or _UNNAMED
+
+
+_CDX_SETTERS: Final[tuple[Callable[[CdxComponent, object], None], ...]] = tuple(
+    vars(CdxComponent)[f.name].__set__ for f in fields(CdxComponent)
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CdxDocument:
+    """The parts of a CycloneDX BOM that inventory uses. ``components`` is flattened."""
+
+    spec_version: str | None
+    serial_number: str | None = None
+    timestamp: str | None = None
+    root: CdxComponent | None = None
+    components: tuple[CdxComponent, ...] = ()
+    dependencies: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    authors: tuple[Party, ...] = ()
+    supplier: Party | None = None
+    manufacturer: Party | None = None
+    properties: tuple[tuple[str, str], ...] = ()
+    tools: tuple[str, ...] = ()
+    services: tuple[tuple[str, int | None], ...] = ()  # (name, line)
+    vulnerability_count: int = 0
+
+
+_UNNAMED: Final = "(unnamed component)"
+_CDX_SCOPES: Final = {"required": "runtime", "optional": "optional", "excluded": "excluded"}
+_HARDWARE_TYPES: Final = frozenset({"device", "device-driver", "firmware"})
+
+
+def cdx_scope(component: CdxComponent) -> str | None:
+    """CycloneDX scope in Runink's words. An absent scope means ``required`` (the spec's default);
+    cyclonedx-npm's ``cdx:npm:package:development`` property marks a development dependency."""
+    for name, value in component.properties:
+        if name == "cdx:npm:package:development" and value.strip().lower() == "true":
+            return "dev"
+    if component.scope is None:
+        return "runtime"
+    return _CDX_SCOPES.get(component.scope.strip().lower())
+
+
+def _cdx_entry(component: CdxComponent) -> Entry:
+    name = component.name
+    purl = component.purl
+    if component.properties or component.scope is not None:
+        scope = cdx_scope(component)
+    else:
+        scope = "runtime"  # what cdx_scope says without properties or scope
+    group = component.group
+    return Entry(
+        f"{group}/{name}" if name and group else name or purl or component.bom_ref or _UNNAMED,
+        (purl,) if purl else (),
+        clean(component.version),
+        component.bom_ref,
+        component.line,
+        component.type,
+        scope,
+        None,
+        (),
+        None,
+        None,
+        component.has_cpe,
+    )
+
+
+def cdx_document_kind(doc: CdxDocument) -> str:
+    """``sbom``, or ``vex``/``cbom``/``hbom``/``saasbom`` for the specialised BOMs."""
+    types = {c.type for c in doc.components}
+    if not doc.components and doc.vulnerability_count:
+        return "vex"
+    if "cryptographic-asset" in types:
+        return "cbom"
+    if not doc.components and doc.services:
+        return "saasbom"
+    if types and types <= _HARDWARE_TYPES:
+        return "hbom"
+    return "sbom"
+
+
+def _cdx_metadata(doc: CdxDocument) -> dict[str, str]:
+    meta: dict[str, str] = {}
+    put(meta, "spec_version", doc.spec_version)
+    put(meta, "serial_number", doc.serial_number)
+    put(meta, "timestamp", doc.timestamp)
+    meta["document_kind"] = cdx_document_kind(doc)
+    if doc.tools:
+        meta["tools"] = "; ".join(dict.fromkeys(doc.tools))
+    root = doc.root
+    if root is not None:
+        put(meta, "artifact_name", clean(root.name))
+        put(meta, "artifact_group", clean(root.group))
+        put(meta, "artifact_version", clean(root.version))
+        put(meta, "artifact_kind", clean(root.type))
+        put(meta, "artifact_purl", clean(root.purl))
+    put(meta, "authors", render_parties(doc.authors))
+    if doc.supplier is not None:
+        put(meta, "supplier", doc.supplier.render())
+    if doc.manufacturer is not None:
+        put(meta, "manufacturer", doc.manufacturer.render())
+    parties = [*doc.authors, *(p for p in (doc.supplier, doc.manufacturer) if p is not None)]
+    put(meta, "contact_emails", collect_emails(parties))
+    properties: dict[str, list[str]] = {}
+    for name, value in doc.properties:
+        properties.setdefault(name, []).append(value)
+    for name, values in properties.items():
+        meta[f"property:{name}"] = ", ".join(values)
+    if doc.vulnerability_count:
+        meta["vulnerabilities"] = str(doc.vulnerability_count)
+    return meta
+
+
+def cyclonedx_result(path: str, doc: CdxDocument) -> ParseResult:
+    """The components of a CycloneDX BOM.
+
+    The metadata component (the BOM's subject) is the root of the dependency graph. It is also
+    a component itself when its purl has a known ecosystem (a published package can be
+    vulnerable like any other); without such a purl it is described by the metadata only.
+    Services (SaaSBOM) are ``Skipped``: they are not packages.
+    """
+    entries: list[Entry] = []
+    labels: dict[str, str] = {}
+    roots: list[str] = []
+    root = doc.root
+    if root is not None:
+        if root.bom_ref:
+            labels[root.bom_ref] = root.display_name
+            if root.bom_ref in doc.dependencies:
+                roots.append(root.bom_ref)
+        entries.append(replace(_cdx_entry(root), scope=None, subject=True))
+    entries.extend(_cdx_entry(c) for c in doc.components)
+    graph = Graph(edges=doc.dependencies, roots=roots, labels=labels) if roots else None
+    services = [
+        Skipped(name, "CycloneDX service: a service is not a package and cannot be matched", line)
+        for name, line in doc.services
+    ]
+    return assemble(path, entries, graph=graph, metadata=_cdx_metadata(doc), extra_skipped=services)
+
+
+# --------------------------------------------------------------------------------------------
+# SPDX 2 (shared by the JSON and tag-value parsers)
+
+
+@dataclass(frozen=True, slots=True, init=False)
+class SpdxPackage:
+    spdx_id: str | None
+    name: str | None
+    version: str | None
+    purls: tuple[str, ...] = ()
+    has_cpe: bool = False
+    purpose: str | None = None
+    supplier: str | None = None
+    source_info: str | None = None
+    line: int | None = None
+
+    def __init__(
+        self,
+        spdx_id: str | None,
+        name: str | None,
+        version: str | None,
+        purls: tuple[str, ...] = (),
+        has_cpe: bool = False,
+        purpose: str | None = None,
+        supplier: str | None = None,
+        source_info: str | None = None,
+        line: int | None = None,
+    ) -> None:
+        # What dataclasses would write, through the slots' setters (as ``Entry``).
+        setters = _SPDX_PACKAGE_SETTERS
+        setters[0](self, spdx_id)
+        setters[1](self, name)
+        setters[2](self, version)
+        setters[3](self, purls)
+        setters[4](self, has_cpe)
+        setters[5](self, purpose)
+        setters[6](self, supplier)
+        setters[7](self, source_info)
+        setters[8](self, line)
+
+
+_SPDX_PACKAGE_SETTERS: Final[tuple[Callable[[SpdxPackage, object], None], ...]] = tuple(
+    vars(SpdxPackage)[f.name].__set__ for f in fields(SpdxPackage)
+)
+
+
+@dataclass(frozen=True, slots=True, init=False)
+class SpdxRelationship:
+    element: str
+    type: str
+    related: str
+
+    def __init__(self, element: str, type: str, related: str) -> None:
+        _SET_ELEMENT(self, element)
+        _SET_TYPE(self, type)
+        _SET_RELATED(self, related)
+
+
+_SET_ELEMENT: Final[Callable[[SpdxRelationship, object], None]] = vars(SpdxRelationship)[
+    "element"
+].__set__
+_SET_TYPE: Final[Callable[[SpdxRelationship, object], None]] = vars(SpdxRelationship)[
+    "type"
+].__set__
+_SET_RELATED: Final[Callable[[SpdxRelationship, object], None]] = vars(SpdxRelationship)[
+    "related"
+].__set__
+
+
+@dataclass(frozen=True, slots=True)
+class Spdx2Document:
+    spec_version: str
+    spdx_id: str = "SPDXRef-DOCUMENT"
+    name: str | None = None
+    namespace: str | None = None
+    created: str | None = None
+    creators: tuple[str, ...] = ()
+    describes: tuple[str, ...] = ()
+    packages: tuple[SpdxPackage, ...] = ()
+    relationships: tuple[SpdxRelationship, ...] = ()
+
+
+# relationship type -> (kind of edge, direction, scope). "forward": the element depends on (or
+# contains) the related element; "backward": the related element depends on (contains) it.
+_SPDX2_EDGES: Final[dict[str, tuple[str, str, str | None]]] = {
+    "DEPENDS_ON": ("dependency", "forward", None),
+    "DEPENDENCY_OF": ("dependency", "backward", None),
+    "RUNTIME_DEPENDENCY_OF": ("dependency", "backward", "runtime"),
+    "PROVIDED_DEPENDENCY_OF": ("dependency", "backward", "provided"),
+    "OPTIONAL_DEPENDENCY_OF": ("dependency", "backward", "optional"),
+    "BUILD_DEPENDENCY_OF": ("dependency", "backward", "build"),
+    "TEST_DEPENDENCY_OF": ("dependency", "backward", "test"),
+    "DEV_DEPENDENCY_OF": ("dependency", "backward", "dev"),
+    "CONTAINS": ("containment", "forward", None),
+    "CONTAINED_BY": ("containment", "backward", None),
+}
+_BUILT_FROM = re.compile(r"^\s*built package from:\s*(\S+)(?:\s+(\S+))?\s*$", re.IGNORECASE)
+
+
+def spdx_purls(refs: Iterable[tuple[str, str, str]]) -> tuple[tuple[str, ...], bool]:
+    """From an SPDX 2 package's external references as (category, type, locator): its purls,
+    package-manager ones first (``PACKAGE-MANAGER``, or ``PACKAGE_MANAGER`` as SPDX 2.2 JSON
+    wrote it), then purls filed under another category; and whether it has a CPE."""
+    first: list[str] = []
+    later: list[str] = []
+    has_cpe = False
+    for category, kind, locator in refs:
+        kind_norm = kind.strip().lower()
+        if kind_norm == "purl":
+            cat = category.strip().upper().replace("_", "-")
+            (first if cat == "PACKAGE-MANAGER" else later).append(locator.strip())
+        elif kind_norm.startswith("cpe"):
+            has_cpe = True
+    return tuple(dict.fromkeys(first + later)), has_cpe
+
+
+def spdx_relationship_type(text: str) -> str:
+    kind = text.strip().upper().replace("-", "_")
+    return "DESCRIBES" if kind == "DESCRIBE" else kind  # early Trivy wrote "DESCRIBE"
+
+
+@dataclass(slots=True)
+class EdgeSet:
+    """Dependency and containment edges, and the scopes typed edges give their targets."""
+
+    dependencies: dict[str, list[str]] = field(default_factory=dict)
+    containment: dict[str, list[str]] = field(default_factory=dict)
+    scopes: dict[str, set[str]] = field(default_factory=dict)
+    # (kind, parent, child) of every edge added: a set, as a node may have thousands.
+    _known: set[tuple[bool, str, str]] = field(default_factory=set, repr=False, compare=False)
+
+    def add(self, kind: str, parent: str, child: str, scope: str | None = None) -> None:
+        dependency = kind == "dependency"
+        edge = (dependency, parent, child)
+        if edge not in self._known:
+            self._known.add(edge)
+            table = self.dependencies if dependency else self.containment
+            targets = table.get(parent)
+            if targets is None:
+                table[parent] = [child]
+            else:
+                targets.append(child)
+        if scope is not None:
+            self.scopes.setdefault(child, set()).add(scope)
+
+    def __bool__(self) -> bool:
+        return bool(self.dependencies or self.containment)
+
+
+def spdx2_edges(relationships: Iterable[tuple[str, str, str]]) -> EdgeSet:
+    """Edges from (element, type, related) triples of SPDX 2 relationships."""
+    edges = EdgeSet()
+    # EdgeSet.add, inlined: documents list a relationship for each of thousands of files.
+    known = edges._known
+    dependencies = edges.dependencies
+    containment = edges.containment
+    scopes = edges.scopes
+    rules = _SPDX2_EDGES
+    for element, kind, related in relationships:
+        rule = rules.get(kind)
+        if rule is None:
+            continue
+        edge_kind, direction, scope = rule
+        if direction == "forward":
+            parent, child = element, related
+        else:
+            parent, child = related, element
+        dependency = edge_kind == "dependency"
+        edge = (dependency, parent, child)
+        if edge not in known:
+            known.add(edge)
+            table = dependencies if dependency else containment
+            targets = table.get(parent)
+            if targets is None:
+                table[parent] = [child]
+            else:
+                targets.append(child)
+        if scope is not None:
+            scopes.setdefault(child, set()).add(scope)
+    return edges
+
+
+def _spdx_source(info: str | None) -> tuple[str | None, str | None]:
+    if info:
+        match = _BUILT_FROM.match(info)
+        if match:
+            return match.group(1), match.group(2)
+    return None, None
+
+
+def spdx2_result(path: str, doc: Spdx2Document) -> ParseResult:
+    """The packages of an SPDX 2 document (files and snippets are not packages)."""
+    kinds: dict[str, str] = {}  # spdx_relationship_type of each distinct type text
+    triples: list[tuple[str, str, str]] = []
+    for r in doc.relationships:
+        kind = kinds.get(r.type)
+        if kind is None:
+            kind = kinds[r.type] = spdx_relationship_type(r.type)
+        triples.append((r.element, kind, r.related))
+    roots: list[str] = list(dict.fromkeys(doc.describes))
+    for element, kind, related in triples:
+        if kind == "DESCRIBES" and element == doc.spdx_id and related not in roots:
+            roots.append(related)
+        elif kind == "DESCRIBED_BY" and related == doc.spdx_id and element not in roots:
+            roots.append(element)
+    edges = spdx2_edges(triples)
+    entries: list[Entry] = []
+    scopes = edges.scopes
+    subjects = set(roots)
+    kinds_of: dict[str, str] = {}  # the kind of each distinct purpose text
+    for package in doc.packages:
+        source_name = source_version = None
+        if package.source_info:
+            source_name, source_version = _spdx_source(package.source_info)
+        spdx_id = package.spdx_id
+        scope_set = scopes.get(spdx_id or "")
+        purpose = package.purpose
+        kind = None
+        if purpose:
+            kind = kinds_of.get(purpose)
+            if kind is None:
+                kind = kinds_of[purpose] = purpose.lower().replace("_", "-")
+        entries.append(
+            Entry(
+                package.name or spdx_id or "(unnamed package)",
+                package.purls,
+                clean(package.version),
+                spdx_id,
+                package.line,
+                kind,
+                widest_scope(sorted(scope_set)) if scope_set else None,
+                None,
+                (),
+                source_name,
+                source_version,
+                package.has_cpe,
+                True,
+                spdx_id in subjects,
+            )
+        )
+    meta: dict[str, str] = {}
+    put(meta, "spec_version", doc.spec_version)
+    put(meta, "document_name", doc.name)
+    put(meta, "document_namespace", doc.namespace)
+    put(meta, "created", doc.created)
+    if doc.creators:
+        meta["creators"] = "; ".join(doc.creators)
+        people = [party_from_text(c) for c in doc.creators if not c.startswith("Tool:")]
+        put(meta, "authors", render_parties(people))
+        tools = [c.partition(":")[2].strip() for c in doc.creators if c.startswith("Tool:")]
+        put(meta, "tools", "; ".join(t for t in tools if t))
+        put(meta, "contact_emails", collect_emails(people))
+    by_id = {p.spdx_id: p for p in doc.packages if p.spdx_id}
+    root_packages = [by_id[r] for r in roots if r in by_id]
+    if len(root_packages) == 1:
+        subject = root_packages[0]
+        put(meta, "artifact_name", subject.name)
+        put(meta, "artifact_version", clean(subject.version))
+        if subject.purpose:
+            meta["artifact_kind"] = subject.purpose.lower().replace("_", "-")
+        if subject.purls:
+            meta["artifact_purl"] = subject.purls[0]
+        if subject.supplier and subject.supplier.strip().upper() != "NOASSERTION":
+            meta["supplier"] = subject.supplier.strip()
+    else:
+        put(meta, "artifact_name", doc.name)
+    graph = None
+    if roots and edges:
+        graph = Graph(edges=edges.dependencies, roots=roots, containment=edges.containment)
+    return assemble(path, entries, graph=graph, metadata=meta)
+
+
+# --------------------------------------------------------------------------------------------
+# Anchore package types (Syft and Grype), for the rare package written without a purl
+
+_ANCHORE_PURL_TYPES: Final[dict[str, str]] = {
+    "python": "pypi",
+    "npm": "npm",
+    "go-module": "golang",
+    "java-archive": "maven",
+    "jenkins-plugin": "maven",
+    "gem": "gem",
+    "rust-crate": "cargo",
+    "php-composer": "composer",
+    "dotnet": "nuget",
+    "hex": "hex",
+    "dart-pub": "pub",
+    "conan": "conan",
+    "swift": "swift",
+    "cocoapods": "cocoapods",
+    "hackage": "hackage",
+    "r-package": "cran",
+    "github-action": "github",
+    "github-action-workflow": "github",
+}
+_ANCHORE_DISTRO_TYPES: Final = frozenset({"apk", "deb", "rpm"})
+
+
+def anchore_purl(
+    package_type: str | None,
+    name: str,
+    version: str | None,
+    distro_id: str | None,
+    distro_version: str | None,
+) -> str | None:
+    """A purl for a Syft/Grype package listed without one, or None for unknown types."""
+    kind = (package_type or "").lower()
+    if kind in _ANCHORE_DISTRO_TYPES:
+        if not distro_id:
+            return None
+        qualifiers = {"distro": f"{distro_id}-{distro_version}"} if distro_version else {}
+        return str(
+            PackageURL(
+                type=kind, namespace=distro_id, name=name, version=version, qualifiers=qualifiers
+            ).to_string()
+        )
+    ptype = _ANCHORE_PURL_TYPES.get(kind)
+    if ptype is None:
+        return None
+    return language_purl(ptype, name, version)
+
+
+def language_purl(ptype: str, name: str, version: str | None) -> str:
+    """A purl of a language package from the name its package manager uses (Maven
+    ``group:artifact``, npm ``@scope/name``, Go module paths, Composer ``vendor/name``)."""
+    namespace: str | None = None
+    pname = name
+    if ptype == "maven" and ":" in name:
+        namespace, _, pname = name.partition(":")
+    elif "/" in name and ptype in ("npm", "golang", "composer", "swift", "github", "conan"):
+        namespace, _, pname = name.rpartition("/")
+    return str(PackageURL(type=ptype, namespace=namespace, name=pname, version=version).to_string())
