@@ -19,10 +19,19 @@ Metadata: ``spec_version`` (from ``CreationInfo``), ``document_name``, ``created
 root package as ``artifact_name``/``artifact_version``/``artifact_purl``. Lines are those of
 each package's ``spdxId`` member. The JSON-LD is read in its published compact form; it is not
 expanded against the context.
+
+Speed: a document is read in one pass over its elements, and each package and relationship is
+first read the quick way, where every member used is absent or a string (as SPDX 3 writers
+write them). Anything else (an integer version, a reference object, a value of a wrong type)
+is read again the general way, which accepts it or names what is wrong, so the result and the
+error are those of the general reading alone (``tests/inventory/test_spdx3_differential.py``
+compares both with a frozen copy of the general parser).
 """
 
 from __future__ import annotations
 
+import re
+from enum import Enum
 from typing import Final
 
 from runink.errors import ParseError
@@ -153,52 +162,253 @@ def _type_of(obj: dict[str, object]) -> str:
     return kind if isinstance(kind, str) else ""
 
 
-def parse_document(path: str, data: bytes) -> ParseResult:
-    value, raw = load_json(path, data)
-    top = as_object(path, value, "document")
-    context = top.get("@context")
-    contexts = context if isinstance(context, list) else [context]
-    if not any(isinstance(c, str) and "spdx.org/rdf/3." in c for c in contexts):
-        raise ParseError(
-            path, "not an SPDX 3 JSON-LD document: @context is not an spdx.org/rdf/3.x context"
-        )
-    elements = _graph_elements(path, top)
-    lines = LineIndex(raw, ("spdxId",))
-    by_id: dict[str, dict[str, object]] = {}
-    for obj in elements:
-        ref = _element_id(obj)
-        if ref is not None:
-            by_id.setdefault(ref, obj)
+_PLAIN_PACKAGE_TYPES: Final = frozenset({"software_Package", "Package"})
+_PACKAGE_MEMBERS: Final = (
+    "name",
+    "software_packageUrl",
+    "packageUrl",
+    "software_packageVersion",
+    "packageVersion",
+    "software_primaryPurpose",
+    "primaryPurpose",
+)
+_MISSING: Final = object()
 
-    edges = EdgeSet()
-    roots: list[str] = []
-    documents: list[dict[str, object]] = []
-    for i, obj in enumerate(elements):
-        where = f"@graph[{i}]"
-        kind = _type_of(obj)
-        if kind in _RELATIONSHIP_TYPES:
-            rel = clean(opt_str(path, obj, "relationshipType", where)) or ""
-            source = clean(opt_str(path, obj, "from", where))
-            targets = _ids(path, obj.get("to"), f"{where}.to")
-            if source is None:
-                continue
-            if rel == "describes":
-                roots.extend(t for t in targets if t not in roots)
-                continue
-            rule = _EDGES.get(rel)
-            if rule is None:
-                continue
-            edge_kind, scope = rule
-            lifecycle = clean(opt_str(path, obj, "scope", where))
-            if lifecycle:
-                scope = _LIFECYCLE_SCOPES.get(lifecycle, scope)
-            for target in targets:
-                edges.add(edge_kind, source, target, scope)
-        elif kind == "SpdxDocument":
-            documents.append(obj)
 
-    # The document's roots, looking through SBOM/BOM elements to the roots they declare.
-    pending = [r for doc in documents for r in _ids(path, doc.get("rootElement"), "rootElement")]
+class _Flag(Enum):
+    """``UNUSUAL``: a member the quick reading leaves to the general one."""
+
+    UNUSUAL = 0
+
+
+_UNUSUAL: Final = _Flag.UNUSUAL
+
+
+def _plain_relationship(obj: dict[str, object]) -> tuple[str, str | None, list[str]] | None:
+    """(relationshipType, from, to) when each is absent or a string (``to`` a string or an
+    array of strings), stripped as the general reading strips them; None otherwise."""
+    rel = obj.get("relationshipType")
+    source = obj.get("from")
+    to = obj.get("to")
+    if rel is None:
+        rel = ""
+    elif type(rel) is str:
+        rel = rel.strip()
+    else:
+        return None
+    if source is not None:
+        if type(source) is not str:
+            return None
+        source = source.strip() or None
+    if type(to) is list:
+        for target in to:
+            if type(target) is not str:
+                return None
+        return rel, source, to
+    if to is None:
+        return rel, source, []
+    if type(to) is str:
+        return rel, source, [to]
+    return None
+
+
+def _general_relationship(
+    path: str, obj: dict[str, object], where: str
+) -> tuple[str, str | None, list[str]]:
+    """(relationshipType, from, to) of any relationship, or the error the reading finds."""
+    rel = clean(opt_str(path, obj, "relationshipType", where)) or ""
+    source = clean(opt_str(path, obj, "from", where))
+    return rel, source, _ids(path, obj.get("to"), f"{where}.to")
+
+
+def _plain_identifiers(value: object) -> tuple[list[str], bool] | None:
+    """The packageUrl identifiers and whether a CPE is among them, when ``externalIdentifier``
+    is absent or an array of objects whose type and identifier are absent or strings."""
+    purls: list[str] = []
+    if value is None:
+        return purls, False
+    if type(value) is not list:
+        return None
+    has_cpe = False
+    for item in value:
+        if type(item) is not dict:
+            return None
+        kind = item.get("externalIdentifierType")
+        ident = item.get("identifier")
+        if kind is None:
+            if ident is not None and type(ident) is not str:
+                return None
+            continue
+        if type(kind) is not str or (ident is not None and type(ident) is not str):
+            return None
+        kind = kind.strip()
+        if kind == "packageUrl":
+            if ident is not None:
+                ident = ident.strip()
+                if ident:
+                    purls.append(ident)
+        elif kind.startswith("cpe"):
+            has_cpe = True
+    return purls, has_cpe
+
+
+def _either(obj: dict[str, object], key: str, other: str) -> str | _Flag | None:
+    """``_first(obj, ..., key, other)`` when the members it reads are absent or strings: the
+    first non-blank stripped text, else None; ``_UNUSUAL`` for a member of another type."""
+    value = obj.get(key)
+    if value is not None:
+        if type(value) is not str:
+            return _UNUSUAL
+        value = value.strip()
+        if value:
+            return value
+    value = obj.get(other)
+    if value is None:
+        return None
+    if type(value) is not str:
+        return _UNUSUAL
+    return value.strip() or None
+
+
+def _plain_package(
+    obj: dict[str, object], kind: str
+) -> tuple[str | None, tuple[str, ...], str | None, str | None, bool] | None:
+    """(name, purls, version, kind, has_cpe) of a package whose members are absent or strings,
+    as the general reading gives them; None for any other package."""
+    name = obj.get("name")
+    if name is not None:
+        if type(name) is not str:
+            return None
+        name = name.strip() or None
+    direct = _either(obj, "software_packageUrl", "packageUrl")
+    version = _either(obj, "software_packageVersion", "packageVersion")
+    purpose = _either(obj, "software_primaryPurpose", "primaryPurpose")
+    if direct is _UNUSUAL or version is _UNUSUAL or purpose is _UNUSUAL:
+        return None
+    purpose = purpose or (None if kind in _PLAIN_PACKAGE_TYPES else kind)
+    identifiers = obj.get("externalIdentifier")
+    if identifiers is None:  # the purl, if any, is software_packageUrl
+        return name, (direct,) if direct else (), version, purpose, False
+    found = _plain_identifiers(identifiers)
+    if found is None:
+        return None
+    more, has_cpe = found
+    purls = [direct] if direct else []
+    for purl in more:
+        if purl not in purls:
+            purls.append(purl)
+    return name, tuple(purls), version, purpose, has_cpe
+
+
+def _general_package(
+    path: str, obj: dict[str, object], kind: str, where: str
+) -> tuple[str | None, tuple[str, ...], str | None, str | None, bool]:
+    """(name, purls, version, kind, has_cpe) of any package, or the error the reading finds
+    first (in the order the members are read: name, purls, version, purpose)."""
+    name = _first(obj, path, where, "name")
+    purls = _purls(path, obj, where)
+    version = _first(obj, path, where, "software_packageVersion", "packageVersion")
+    purpose = _first(obj, path, where, "software_primaryPurpose", "primaryPurpose")
+    return (
+        name,
+        purls,
+        version,
+        purpose or (None if kind in _PLAIN_PACKAGE_TYPES else kind),
+        _has_cpe(path, obj, where),
+    )
+
+
+class _Reading:
+    """What the pass over the elements gathers: elements by reference, edges, the targets of
+    ``describes``, the SpdxDocuments, and the packages (index, element, type, reference) in
+    order."""
+
+    __slots__ = ("by_id", "documents", "edges", "packages", "roots")
+
+    def __init__(self) -> None:
+        self.by_id: dict[str, dict[str, object]] = {}
+        self.edges = EdgeSet()
+        self.roots: list[str] = []
+        self.documents: list[dict[str, object]] = []
+        self.packages: list[tuple[int, dict[str, object], str, str | None]] = []
+
+
+def _relationship(path: str, reading: _Reading, obj: dict[str, object], i: int) -> None:
+    found = _plain_relationship(obj)
+    if found is None:
+        found = _general_relationship(path, obj, f"@graph[{i}]")
+    rel, source, targets = found
+    if source is None:
+        return
+    if rel == "describes":
+        roots = reading.roots
+        roots.extend(t for t in targets if t not in roots)
+        return
+    rule = _EDGES.get(rel)
+    if rule is None:
+        return
+    edge_kind, scope = rule
+    lifecycle = obj.get("scope")
+    if lifecycle is not None:
+        if type(lifecycle) is str:
+            lifecycle = lifecycle.strip() or None
+        else:
+            lifecycle = clean(opt_str(path, obj, "scope", f"@graph[{i}]"))
+        if lifecycle:
+            scope = _LIFECYCLE_SCOPES.get(lifecycle, scope)
+    add = reading.edges.add
+    for target in targets:
+        add(edge_kind, source, target, scope)
+
+
+def _read_elements(path: str, top: dict[str, object]) -> _Reading:
+    """One pass over the elements. An element that is not an object is reported before
+    anything else is, as it is found first (``_graph_elements``)."""
+    graph = top.get("@graph")
+    elements = graph if type(graph) is list else _graph_elements(path, top)
+    reading = _Reading()
+    by_id = reading.by_id
+    documents = reading.documents
+    packages = reading.packages
+    missing = _MISSING
+    try:
+        for i, obj in enumerate(elements):
+            if type(obj) is not dict:
+                _graph_elements(path, top)  # raises
+            # _element_id and _type_of, with one lookup each when spdxId and type are present
+            get = obj.get
+            ref = get("spdxId", missing)
+            if ref is missing:
+                ref = get("@id")
+            if type(ref) is not str:
+                ref = None
+            elif ref not in by_id:
+                by_id[ref] = obj
+            kind = get("type", missing)
+            if kind is missing:
+                kind = get("@type")
+            if type(kind) is not str:
+                kind = ""
+            if kind in _PACKAGE_TYPES:
+                packages.append((i, obj, kind, ref))
+            elif kind in _RELATIONSHIP_TYPES:
+                _relationship(path, reading, obj, i)
+            elif kind == "SpdxDocument":
+                documents.append(obj)
+    except ParseError:
+        _graph_elements(path, top)  # an earlier-found error, if any, comes first
+        raise
+    return reading
+
+
+def _document_roots(path: str, reading: _Reading) -> list[str]:
+    """The document's roots, looking through SBOM/BOM elements to the roots they declare,
+    after the targets of ``describes``."""
+    roots = reading.roots
+    by_id = reading.by_id
+    pending = [
+        r for doc in reading.documents for r in _ids(path, doc.get("rootElement"), "rootElement")
+    ]
     seen: set[str] = set()
     while pending:
         ref = pending.pop(0)
@@ -210,35 +420,97 @@ def parse_document(path: str, data: bytes) -> ParseResult:
             pending.extend(_ids(path, element.get("rootElement"), "rootElement"))
         elif ref not in roots:
             roots.append(ref)
+    return roots
 
+
+# The pattern LineIndex scans "spdxId" members with.
+_SPDX_ID_PAIRS: Final = re.compile(rb'"spdxId"\s*:\s*"([^"\\]*(?:\\.[^"\\]*)*)"')
+
+
+def _indexed_lines(raw: bytes, refs: list[str | None]) -> list[int | None]:
+    lines = LineIndex(raw, ("spdxId",))
+    return [lines.take("spdxId", ref) for ref in refs]
+
+
+def _package_lines(raw: bytes, refs: list[str | None]) -> list[int | None]:
+    """What ``LineIndex(raw, ("spdxId",)).take("spdxId", ref)`` gives each package in turn.
+    With distinct references that is the first line of each one's ``"spdxId": "ref"`` pair,
+    found here without decoding each pair's value (a third of the time); when packages share a
+    reference, or a value holds an escape, LineIndex itself answers."""
+    encoded: list[bytes | None] = []
+    first: dict[bytes, int] = {}  # 0 until the value is found
+    try:
+        for ref in refs:
+            value = None if ref is None else ref.encode()
+            encoded.append(value)
+            if value is not None:
+                first[value] = 0
+    except UnicodeEncodeError:  # a lone surrogate: only an escape can spell it
+        return _indexed_lines(raw, refs)
+    if len(first) != len(refs) - refs.count(None):
+        return _indexed_lines(raw, refs)
+    count = raw.count
+    get = first.get
+    line = 1
+    pos = 0
+    for match in _SPDX_ID_PAIRS.finditer(raw):
+        value = match.group(1)
+        if get(value) == 0:
+            start = match.start()
+            line += count(b"\n", pos, start)
+            pos = start
+            first[value] = line
+        elif b"\\" in value:
+            return _indexed_lines(raw, refs)
+    return [None if value is None else first[value] or None for value in encoded]
+
+
+def _entries(
+    path: str, raw: bytes, reading: _Reading, roots: list[str]
+) -> tuple[list[Entry], dict[str, dict[str, object]]]:
+    """An entry per package, in document order, and the packages by reference."""
+    lines = _package_lines(raw, [ref for _, _, _, ref in reading.packages])
+    scopes = reading.edges.scopes
+    root_set = set(roots)
     entries: list[Entry] = []
     packages: dict[str, dict[str, object]] = {}
-    for i, obj in enumerate(elements):
-        if _type_of(obj) not in _PACKAGE_TYPES:
-            continue
-        where = f"@graph[{i}]"
-        ref = _element_id(obj)
+    for (i, obj, kind, ref), line in zip(reading.packages, lines, strict=True):
         if ref is not None:
             packages[ref] = obj
-        scope_set = edges.scopes.get(ref or "", set())
+        found = _plain_package(obj, kind)
+        if found is None:
+            found = _general_package(path, obj, kind, f"@graph[{i}]")
+        name, purls, version, purpose, has_cpe = found
+        scope_set = scopes.get(ref) if ref is not None else scopes.get("")
+        # Entry's fields in order (positional: the keywords' parsing is a tenth of the call).
         entries.append(
             Entry(
-                name=_first(obj, path, where, "name") or ref or "(unnamed package)",
-                purls=_purls(path, obj, where),
-                version=_first(obj, path, where, "software_packageVersion", "packageVersion"),
-                ref=ref,
-                line=lines.take("spdxId", ref),
-                kind=_first(obj, path, where, "software_primaryPurpose", "primaryPurpose")
-                or (None if _type_of(obj) in ("software_Package", "Package") else _type_of(obj)),
-                scope=widest_scope(sorted(scope_set)) if scope_set else None,
-                has_cpe=_has_cpe(path, obj, where),
-                subject=ref in roots,
+                name or ref or "(unnamed package)",
+                purls,
+                version,
+                ref,
+                line,
+                purpose,
+                widest_scope(sorted(scope_set)) if scope_set else None,
+                None,
+                (),
+                None,
+                None,
+                has_cpe,
+                True,
+                ref in root_set,
             )
         )
+    return entries, packages
 
+
+def _metadata(
+    path: str, reading: _Reading, roots: list[str], packages: dict[str, dict[str, object]]
+) -> dict[str, str]:
+    by_id = reading.by_id
     meta: dict[str, str] = {}
     infos: list[dict[str, object]] = []
-    for doc in documents:
+    for doc in reading.documents:
         put(meta, "document_name", _first(doc, path, "SpdxDocument", "name"))
         info = doc.get("creationInfo")
         found = by_id.get(info) if isinstance(info, str) else info
@@ -271,6 +543,23 @@ def parse_document(path: str, data: bytes) -> ParseResult:
             meta["artifact_purl"] = subject_purls[0]
     else:
         put(meta, "artifact_name", meta.get("document_name"))
+    return meta
+
+
+def parse_document(path: str, data: bytes) -> ParseResult:
+    value, raw = load_json(path, data)
+    top = as_object(path, value, "document")
+    context = top.get("@context")
+    contexts = context if isinstance(context, list) else [context]
+    if not any(isinstance(c, str) and "spdx.org/rdf/3." in c for c in contexts):
+        raise ParseError(
+            path, "not an SPDX 3 JSON-LD document: @context is not an spdx.org/rdf/3.x context"
+        )
+    reading = _read_elements(path, top)
+    roots = _document_roots(path, reading)
+    entries, packages = _entries(path, raw, reading, roots)
+    meta = _metadata(path, reading, roots, packages)
+    edges = reading.edges
     graph = None
     if roots and edges:
         graph = Graph(edges=edges.dependencies, roots=roots, containment=edges.containment)
