@@ -44,6 +44,7 @@ from runink.inventory._sbom_common import (
     as_array,
     as_object,
     assemble,
+    built_from,
     clean,
     load_json,
     opt_str,
@@ -318,6 +319,15 @@ def _general_package(
     )
 
 
+def _source_package(obj: dict[str, object]) -> tuple[str | None, str | None]:
+    """The source package a binary one was built from, when ``software_sourceInfo`` says so in
+    the words Trivy writes in SPDX 2 (``built package from: openssl 3.0.2-0ubuntu1.10``): OSV
+    files Debian and Ubuntu advisories under the source package. Other texts, and values that
+    are not strings (the member is free text, never needed to read a package), say nothing."""
+    info = obj.get("software_sourceInfo", obj.get("sourceInfo"))
+    return built_from(info) if type(info) is str else (None, None)
+
+
 class _Reading:
     """What the pass over the elements gathers: elements by reference, edges, the targets of
     ``describes``, the SpdxDocuments, and the packages (index, element, type, reference) in
@@ -481,6 +491,7 @@ def _entries(
         if found is None:
             found = _general_package(path, obj, kind, f"@graph[{i}]")
         name, purls, version, purpose, has_cpe = found
+        source_name, source_version = _source_package(obj)
         scope_set = scopes.get(ref) if ref is not None else scopes.get("")
         # Entry's fields in order (positional: the keywords' parsing is a tenth of the call).
         entries.append(
@@ -494,8 +505,8 @@ def _entries(
                 widest_scope(sorted(scope_set)) if scope_set else None,
                 None,
                 (),
-                None,
-                None,
+                source_name,
+                source_version,
                 has_cpe,
                 True,
                 ref in root_set,

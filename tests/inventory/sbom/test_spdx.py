@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -237,3 +238,55 @@ class TestSpdx3:
         with pytest.raises(ParseError) as info:
             SPDX3.parse(name, fixture_bytes(name))
         assert str(info.value).startswith(message)
+
+
+def _spdx3_debian_package(source_info: object) -> bytes:
+    """One Ubuntu binary package (libssl3) in SPDX 3.0.1 JSON-LD, with ``source_info`` as its
+    ``software_sourceInfo`` (left out when None)."""
+    package: dict[str, object] = {
+        "spdxId": "https://example.com/spdx3/deb/libssl3",
+        "type": "software_Package",
+        "name": "libssl3",
+        "software_packageVersion": "3.0.2-0ubuntu1.10",
+        "software_packageUrl": "pkg:deb/ubuntu/libssl3@3.0.2-0ubuntu1.10?distro=ubuntu-22.04",
+        "creationInfo": "_:creationinfo",
+    }
+    if source_info is not None:
+        package["software_sourceInfo"] = source_info
+    document = {
+        "@context": "https://spdx.org/rdf/3.0.1/spdx-context.jsonld",
+        "@graph": [
+            {
+                "@id": "_:creationinfo",
+                "type": "CreationInfo",
+                "specVersion": "3.0.1",
+                "created": "2024-05-01T10:00:00Z",
+            },
+            {
+                "spdxId": "https://example.com/spdx3/deb/document",
+                "type": "SpdxDocument",
+                "creationInfo": "_:creationinfo",
+                "rootElement": ["https://example.com/spdx3/deb/libssl3"],
+            },
+            package,
+        ],
+    }
+    return json.dumps(document, indent=2).encode()
+
+
+class TestSpdx3SourcePackage:
+    """OSV files Ubuntu and Debian advisories under the source package: a binary package whose
+    source info names its source must be matched as that source, as in SPDX 2."""
+
+    def test_the_source_package_named_by_source_info_is_the_component(self) -> None:
+        data = _spdx3_debian_package("built package from: openssl 3.0.2-0ubuntu1.10")
+        [c] = SPDX3.parse("deb.spdx3.json", data).components
+        assert (c.ecosystem, c.name, c.version) == ("Ubuntu:22.04", "openssl", "3.0.2-0ubuntu1.10")
+        assert c.purl == "pkg:deb/ubuntu/openssl@3.0.2-0ubuntu1.10?distro=ubuntu-22.04"
+
+    @pytest.mark.parametrize("info", [None, "copied from upstream", 7, ["x"]])
+    def test_without_a_built_from_text_the_binary_package_is_the_component(
+        self, info: object
+    ) -> None:
+        [c] = SPDX3.parse("deb.spdx3.json", _spdx3_debian_package(info)).components
+        assert (c.name, c.version) == ("libssl3", "3.0.2-0ubuntu1.10")
