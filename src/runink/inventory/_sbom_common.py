@@ -1166,6 +1166,12 @@ def spdx2_edges(relationships: Iterable[tuple[str, str, str]]) -> EdgeSet:
     return edges
 
 
+def built_from(info: str | None) -> tuple[str | None, str | None]:
+    """(source name, source version) from an SPDX source info text ``built package from: NAME
+    [VERSION]`` (Trivy's words for a binary package's source package), else (None, None)."""
+    return _spdx_source(info)
+
+
 def _spdx_source(info: str | None) -> tuple[str | None, str | None]:
     if info:
         match = _BUILT_FROM.match(info)
