@@ -51,6 +51,7 @@ __all__ = ["BunLockParser"]
 _JSONC = re.compile(
     rb'("(?:[^"\\\n]|\\.)*"?)|//[^\n]*|/\*(?:[^*]|\*(?!/))*(?:\*/)?|,(\s*[\]}])',
 )
+_TRAILING_COMMA = re.compile(rb",\s*[\]}]")
 _RUNTIME_EDGES: Final = ("dependencies", "peerDependencies")
 _ALL_EDGES: Final = ("dependencies", "optionalDependencies", "peerDependencies")
 
@@ -71,8 +72,60 @@ class BunLockParser:
         return ParseResult(components=collector.components(), skipped=collector.skipped())
 
 
+def _strip_jsonc(data: bytes) -> bytes:
+    """``_JSONC.sub(rb"\\1\\2", data)``: comments and trailing commas dropped, strings kept.
+
+    That substitution matches every string of the document to step over it, and Python 3.11
+    expands the replacement template in Python for each one: most of the parse time. Here only
+    the places that may need a cut are looked at (a ``,`` before a closing bracket, a ``//``);
+    strings and ``//`` comments end at a line end, so the original scan, replayed from the
+    start of the candidate's line, says whether the candidate is in a string (left alone) or
+    is what that scan would cut. A document with ``/*`` (a block comment may span lines) takes
+    the full substitution.
+    """
+    if b"/*" in data:
+        return _JSONC.sub(rb"\1\2", data)
+    candidates = sorted(
+        [m.start() for m in _TRAILING_COMMA.finditer(data)] + _all_positions(data, b"//")
+    )
+    if not candidates:
+        return data
+    pieces: list[bytes] = []
+    done = 0  # data[:done] is copied or cut
+    for pos in candidates:
+        if pos < done:
+            continue  # inside a cut already made (a comment holding "//" or ",]")
+        cut = _cut_at(data, pos)
+        if cut is not None:
+            pieces.append(data[done:pos])
+            done = cut
+    pieces.append(data[done:])
+    return b"".join(pieces)
+
+
+def _all_positions(data: bytes, needle: bytes) -> list[int]:
+    found: list[int] = []
+    at = data.find(needle)
+    while at >= 0:
+        found.append(at)
+        at = data.find(needle, at + 1)
+    return found
+
+
+def _cut_at(data: bytes, pos: int) -> int | None:
+    """Where the cut starting at ``pos`` ends, when the full scan would cut there (a comment,
+    or a trailing comma: only the comma goes); None when ``pos`` lies in a string."""
+    for match in _JSONC.finditer(data, data.rfind(b"\n", 0, pos) + 1):
+        if match.end() <= pos:
+            continue
+        if match.start() != pos or match.group(1) is not None:
+            return None
+        return pos + 1 if match.group(2) is not None else match.end()
+    return None
+
+
 def _load_jsonc(path: str, data: bytes) -> dict[str, Any]:
-    cleaned = _JSONC.sub(rb"\1\2", data)
+    cleaned = _strip_jsonc(data)
     try:
         doc = orjson.loads(cleaned)
     except orjson.JSONDecodeError as exc:
@@ -186,6 +239,16 @@ def _parse_doc(path: str, data: bytes, doc: dict[str, Any], out: ComponentCollec
         releases[key] = (name, detail, line)
 
     def edges_for(fields: tuple[str, ...], *, with_optional_peers: bool) -> Any:
+        """The targets of a key's edges, found once per key (the walks below ask up to four
+        times for each)."""
+        found: dict[str, list[str]] = {}
+
+        def cached(key: str) -> list[str]:
+            targets = found.get(key)
+            if targets is None:
+                targets = found[key] = list(edges(key))
+            return targets
+
         def edges(key: str) -> Iterator[str]:
             info = infos.get(key)
             if not info:
@@ -203,7 +266,7 @@ def _parse_doc(path: str, data: bytes, doc: dict[str, Any], out: ComponentCollec
                     if target is not None and target in infos and target not in omitted:
                         yield target
 
-        return edges
+        return cached
 
     runtime_edges = edges_for(_RUNTIME_EDGES, with_optional_peers=False)
     all_edges = edges_for(_ALL_EDGES, with_optional_peers=True)
