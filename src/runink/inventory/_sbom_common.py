@@ -41,6 +41,7 @@ import re
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import accumulate, repeat
 from typing import Final, TypeVar
 
 import msgspec
@@ -143,8 +144,11 @@ def _huge_number(raw: bytes) -> bool:
     classes = raw.translate(_NUMBER_CLASSES)
     if _LONG_DIGITS in classes:
         return True
-    find = classes.find
-    at = find(b"000 ")
+    # Searched backwards: the search then tests each window's first byte ("0"), which is far
+    # rarer than its last (" ", the class of the indentation), and skips faster. "000 " cannot
+    # overlap itself, so each search may end where the previous match began.
+    rfind = classes.rfind
+    at = rfind(b"000 ")
     while at >= 0:
         start = at
         while start > 0 and classes[start - 1] == 0x30:  # "0": the start of the digits
@@ -154,7 +158,7 @@ def _huge_number(raw: bytes) -> bool:
         # An exponent follows a digit: "0e000 ".
         if start > 1 and classes[start - 1] == 0x65 and classes[start - 2] == 0x30:
             return True
-        at = find(b"000 ", at + 4)
+        at = rfind(b"000 ", 0, at)
     return False
 
 
@@ -337,6 +341,27 @@ def _pair_pattern(key: str, wanted: set[bytes] | None) -> re.Pattern[bytes]:
     )
 
 
+_MATCH_GROUP: Final = re.Match.group
+_MATCH_START: Final = re.Match.start
+
+
+def _repeats(values: list[str], lines: list[int]) -> dict[str, deque[int]]:
+    """All the lines, in order, of each value that occurs more than once."""
+    seen: dict[str, int] = {}
+    queues: dict[str, deque[int]] = {}
+    for value, line in zip(values, lines, strict=True):
+        known = seen.get(value)
+        if known is None:
+            seen[value] = line
+        else:
+            queue = queues.get(value)
+            if queue is None:
+                queues[value] = deque((known, line))
+            else:
+                queue.append(line)
+    return queues
+
+
 class LineIndex:
     """The 1-based lines of selected string members of a JSON document.
 
@@ -364,52 +389,56 @@ class LineIndex:
         self._queues: dict[str, dict[str, deque[int]]] = {}
 
     def _scan(self, key: str) -> dict[str, int]:
+        """Record the line of each (wanted) ``"key": "value"`` pair.
+
+        A document has thousands of pairs: they are handled a list at a time (the matches'
+        values and starts, the newlines between them counted by ``map``) rather than one by
+        one in Python."""
         data = self._data
-        count = data.count
         wanted = self._wanted
-        wanted_bytes: set[bytes] | None = None
-        if wanted is not None:
-            wanted_bytes = set()
-            for text in wanted:
-                try:
-                    wanted_bytes.add(text.encode("utf-8"))
-                except UnicodeEncodeError:  # a lone surrogate: only an escape can spell it
-                    continue
-        pattern = _pair_pattern(key, wanted_bytes)
-        first: dict[str, int] = {}
-        queues: dict[str, deque[int]] = {}
-        line = 1
-        pos = 0
-        for match in pattern.finditer(data):
-            raw = match.group(1)
-            if b"\\" in raw:
-                value = _decode_json_string(raw)
-                if value is None or (wanted is not None and value not in wanted):
-                    continue
-            elif wanted_bytes is not None:
-                if raw not in wanted_bytes:
-                    continue
-                value = raw.decode("utf-8")  # the UTF-8 of a wanted value
-            else:  # what _decode_json_string does, without the call
-                try:
-                    value = raw.decode("utf-8")
-                except UnicodeDecodeError:
-                    continue
-            start = match.start()
-            line += count(b"\n", pos, start)
-            pos = start
-            known = first.get(value)
-            if known is None:
-                first[value] = line
-            else:
-                queue = queues.get(value)
-                if queue is None:
-                    queues[value] = deque((known, line))
-                else:
-                    queue.append(line)
+        matches = list(_pair_pattern(key, self._wanted_bytes()).finditer(data))
+        raws: list[bytes] = list(map(_MATCH_GROUP, matches, repeat(1)))
+        values = self._values(raws, b"\\" in data)
+        kept = [
+            (value, start)
+            for value, start in zip(values, map(_MATCH_START, matches), strict=True)
+            if value is not None and (wanted is None or value in wanted)
+        ]
+        starts = [start for _, start in kept]
+        gaps = map(data.count, repeat(b"\n"), [0, *starts[:-1]], starts)
+        lines = list(accumulate(gaps, initial=1))[1:]
+        found = [value for value, _ in kept]
+        first = dict(zip(reversed(found), reversed(lines), strict=True))  # first lines
         self._first[key] = first
-        self._queues[key] = queues
+        self._queues[key] = _repeats(found, lines) if len(first) < len(found) else {}
         return first
+
+    def _wanted_bytes(self) -> set[bytes] | None:
+        """The UTF-8 of the wanted values (None: all values are recorded)."""
+        if self._wanted is None:
+            return None
+        found: set[bytes] = set()
+        for text in self._wanted:
+            try:
+                found.add(text.encode("utf-8"))
+            except UnicodeEncodeError:  # a lone surrogate: only an escape can spell it
+                continue
+        return found
+
+    @staticmethod
+    def _values(raws: list[bytes], escapes: bool) -> list[str | None]:
+        """The text of each raw string body (None where it is not valid UTF-8 or JSON). Only
+        a document with a backslash somewhere can have an escaped one."""
+        if escapes:
+            return [_decode_json_string(raw) for raw in raws]
+        values: list[str | None] = []
+        append = values.append
+        for raw in raws:
+            try:
+                append(raw.decode("utf-8"))
+            except UnicodeDecodeError:
+                append(None)
+        return values
 
     def take(self, key: str, value: str | None) -> int | None:
         """The next unclaimed line of ``"key": "value"``, else its first line, else None."""
@@ -427,6 +456,29 @@ class LineIndex:
         if queue:
             return queue.popleft()
         return line
+
+    def take_all(self, key: str, values: Sequence[str | None]) -> list[int | None]:
+        """``take`` of each value in turn: one call for a document's thousands of packages."""
+        first = self._first.get(key)
+        if first is None:
+            if key not in self._keys:
+                return [None] * len(values)
+            first = self._scan(key)
+        queues = self._queues[key]
+        get = first.get
+        lines: list[int | None] = []
+        append = lines.append
+        for value in values:
+            if value is None:
+                append(None)
+                continue
+            line = get(value)
+            if line is not None and queues:
+                queue = queues.get(value)
+                if queue:
+                    line = queue.popleft()
+            append(line)
+        return lines
 
 
 # --------------------------------------------------------------------------------------------
@@ -490,11 +542,6 @@ def _no_purl_reason(entry: Entry) -> str:
     return f"{what} has no package URL (purl), so its ecosystem is unknown"
 
 
-def _qualifiers(purl: PackageURL) -> dict[str, str]:
-    quals = purl.qualifiers
-    return dict(quals) if isinstance(quals, dict) else {}
-
-
 def _source_package(entry: Entry, qualifiers: Mapping[str, str]) -> tuple[str | None, str | None]:
     if entry.source_name:
         return entry.source_name, entry.source_version
@@ -514,36 +561,55 @@ def _source_package(entry: Entry, qualifiers: Mapping[str, str]) -> tuple[str | 
 class _ParsedPurl:
     """What one purl text says, whatever entry carries it: the parsed purl (after the Alpine
     rename) and its text, what it names or why it cannot be read, its qualifiers, and its
-    canonical text once asked for."""
+    canonical text once asked for; and, for what every entry carrying it asks, the base
+    ecosystem of what it names and whether its type takes an ``epoch`` qualifier."""
 
-    __slots__ = ("canonical", "error", "purl", "qualifiers", "ref", "text")
+    __slots__ = ("base", "canonical", "epoch_type", "error", "purl", "qualifiers", "ref", "text")
 
     def __init__(self, text: str) -> None:
+        # Each slot is set once (a document has thousands of distinct purls).
         self.text = text
-        self.purl: PackageURL | None = None
-        self.ref: PackageRef | None = None
-        self.error: Exception | None = None  # ValueError (no purl), InvalidPurlError (no ref)
-        self.qualifiers: Mapping[str, str] = {}
-        self.canonical: str | None = None
+        self.qualifiers: Mapping[str, str] = _NO_QUALIFIERS
+        self.base = ""
+        self.epoch_type = False
         try:
             purl, self.canonical = purl_and_canonical(text.strip())
         except ValueError as exc:
-            self.error = exc
+            self._fail(None, str(exc))
             return
-        self.purl = purl
         try:
             if purl.type.lower() == "alpine" and not purl.namespace:
                 # Syft before 0.62 wrote Alpine packages as pkg:alpine/NAME; the type is apk.
-                purl = self.purl = purl._replace(type="apk", namespace="alpine")
+                purl = purl._replace(type="apk", namespace="alpine")
                 self.text = purl_to_string(purl)
                 self.canonical = None
-                self.ref = parse_purl(self.text)
+                ref = parse_purl(self.text)
             else:
-                self.ref = package_ref(purl, text)
+                ref = package_ref(purl, text)
         except InvalidPurlError as exc:
-            self.error = exc
+            self._fail(purl, str(exc))
             return
-        self.qualifiers = _qualifiers(purl)
+        self.purl: PackageURL | None = purl
+        self.ref: PackageRef | None = ref
+        # The message of the ValueError (no purl) or InvalidPurlError (no ref). Not the
+        # exception: its traceback holds this frame, which holds ``self``, and the cycle would
+        # keep every caller's frame (a document's entries) alive until a collection.
+        self.error: str | None = None
+        quals = purl.qualifiers
+        if isinstance(quals, dict):  # read only: shared with the purl
+            self.qualifiers = quals
+        self.base = base_ecosystem(ref.ecosystem)
+        self.epoch_type = purl.type.lower() in ("rpm", "deb")
+
+    def _fail(self, purl: PackageURL | None, error: str) -> None:
+        self.purl = purl
+        self.ref = None
+        self.error = error
+        if purl is None:
+            self.canonical = None
+
+
+_NO_QUALIFIERS: Final[Mapping[str, str]] = {}
 
 
 def _resolve_purl(
@@ -562,17 +628,24 @@ def _resolve_purl(
     if purl is None:
         return Skipped(display, f"invalid package URL {text!r}: {known.error}", entry.line)
     if ref is None:
-        exc = known.error
-        reason = f"{entry.kind} component: {exc}" if entry.kind else str(exc)
+        error = known.error
+        reason = f"{entry.kind} component: {error}" if entry.kind else str(error)
         return Skipped(display, reason, entry.line)
     text = known.text
     qualifiers = known.qualifiers
-    version = clean(ref.version) or clean(entry.version)
+    # clean(ref.version) or clean(entry.version), inlined (a call per entry).
+    version = ref.version
+    if version:
+        version = version.strip()
+    if not version:
+        version = entry.version
+        if version:
+            version = version.strip()
     if not version:
         return Skipped(display, f"{text}: no version in the purl or the document", entry.line)
     ecosystem = ref.ecosystem
-    base = base_ecosystem(ecosystem)
-    if purl.type.lower() in ("rpm", "deb"):
+    base = known.base
+    if known.epoch_type:
         epoch = clean(qualifiers.get("epoch"))
         if epoch and epoch != "0" and ":" not in version:
             version = f"{epoch}:{version}"
@@ -612,15 +685,15 @@ def _resolve_purl(
         else:
             override = purl_to_string(purl._replace(version=ref.version or version))
     return Component(
-        ecosystem=ecosystem,
-        name=name,
-        version=version,
-        source=path,
-        line=entry.line,
-        direct=entry.direct,
-        scope=entry.scope,
-        path=entry.path,
-        purl_override=override,
+        ecosystem,
+        name,
+        version,
+        path,
+        entry.line,
+        entry.direct,
+        entry.scope,
+        entry.path,
+        override,
     )
 
 
@@ -762,7 +835,14 @@ def assemble(
         unique.append(entry)
 
     parsed: dict[str, _ParsedPurl] = {}
-    resolved: list[Component | Skipped] = [resolve_entry(path, entry, parsed) for entry in unique]
+    resolved: list[Component | Skipped] = []
+    append = resolved.append
+    for entry in unique:
+        purls = entry.purls
+        if len(purls) == 1 and purls[0].strip():  # resolve_entry of the usual entry, inlined
+            append(_resolve_purl(path, entry, purls[0], parsed))
+        else:
+            append(resolve_entry(path, entry, parsed))
 
     if graph is not None and graph.roots:
         names: dict[str, str] = dict(graph.labels)
@@ -803,8 +883,9 @@ def assemble(
     skipped: dict[tuple[str, str], Skipped] = {}
     for entry, result in zip(unique, resolved, strict=True):
         if isinstance(result, Component):
-            known = components.get(result.key)
-            components[result.key] = result if known is None else _merge(known, result)
+            key = (result.ecosystem, result.name, result.version)  # result.key, without the call
+            known = components.get(key)
+            components[key] = result if known is None else _merge(known, result)
         elif not entry.subject:
             skipped.setdefault((result.name, result.reason), result)
     for extra in extra_skipped:
@@ -1185,6 +1266,8 @@ def spdx2_result(path: str, doc: Spdx2Document) -> ParseResult:
     kinds: dict[str, str] = {}  # spdx_relationship_type of each distinct type text
     triples: list[tuple[str, str, str]] = []
     append = triples.append
+    roots: list[str] = list(dict.fromkeys(doc.describes))
+    doc_id = doc.spdx_id
     for relationship in doc.relationships:
         rtype = relationship[1]
         kind = kinds.get(rtype)
@@ -1192,18 +1275,22 @@ def spdx2_result(path: str, doc: Spdx2Document) -> ParseResult:
             kind = kinds[rtype] = spdx_relationship_type(rtype)
         # Most documents write the type as it is normalized: the tuple is then kept.
         append(relationship if kind == rtype else (relationship[0], kind, relationship[2]))
-    roots: list[str] = list(dict.fromkeys(doc.describes))
-    for element, kind, related in triples:
-        if kind == "DESCRIBES" and element == doc.spdx_id and related not in roots:
-            roots.append(related)
-        elif kind == "DESCRIBED_BY" and related == doc.spdx_id and element not in roots:
-            roots.append(element)
+        # The roots, in the same pass.
+        if kind == "DESCRIBES":
+            related = relationship[2]
+            if relationship[0] == doc_id and related not in roots:
+                roots.append(related)
+        elif kind == "DESCRIBED_BY":
+            element = relationship[0]
+            if relationship[2] == doc_id and element not in roots:
+                roots.append(element)
     edges = spdx2_edges(triples)
     entries: list[Entry] = []
     scopes = edges.scopes
     subjects = set(roots)
     kinds_of: dict[str, str] = {}  # the kind of each distinct purpose text
     sources: dict[str, tuple[str | None, str | None]] = {}  # of each distinct source info
+    described: dict[str, SpdxPackage] = {}  # the last package of each root's identifier
     for package in doc.packages:
         source_name = source_version = None
         info = package.source_info
@@ -1213,6 +1300,9 @@ def spdx2_result(path: str, doc: Spdx2Document) -> ParseResult:
                 source = sources[info] = _spdx_source(info)
             source_name, source_version = source
         spdx_id = package.spdx_id
+        is_subject = spdx_id in subjects
+        if is_subject and spdx_id:
+            described[spdx_id] = package
         scope_set = scopes.get(spdx_id or "")
         purpose = package.purpose
         kind = None
@@ -1224,7 +1314,7 @@ def spdx2_result(path: str, doc: Spdx2Document) -> ParseResult:
             Entry(
                 package.name or spdx_id or "(unnamed package)",
                 package.purls,
-                clean(package.version),
+                (package.version.strip() or None) if package.version else None,  # clean()
                 spdx_id,
                 package.line,
                 kind,
@@ -1235,7 +1325,7 @@ def spdx2_result(path: str, doc: Spdx2Document) -> ParseResult:
                 source_version,
                 package.has_cpe,
                 True,
-                spdx_id in subjects,
+                is_subject,
             )
         )
     meta: dict[str, str] = {}
@@ -1250,8 +1340,7 @@ def spdx2_result(path: str, doc: Spdx2Document) -> ParseResult:
         tools = [c.partition(":")[2].strip() for c in doc.creators if c.startswith("Tool:")]
         put(meta, "tools", "; ".join(t for t in tools if t))
         put(meta, "contact_emails", collect_emails(people))
-    by_id = {p.spdx_id: p for p in doc.packages if p.spdx_id}
-    root_packages = [by_id[r] for r in roots if r in by_id]
+    root_packages = [described[r] for r in roots if r in described]
     if len(root_packages) == 1:
         subject = root_packages[0]
         put(meta, "artifact_name", subject.name)

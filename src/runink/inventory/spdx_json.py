@@ -181,11 +181,63 @@ class _Spdx(msgspec.Struct, gc=False):
 _SPDX_DECODER: Final = msgspec.json.Decoder(_Spdx)
 
 
-def _struct_package(item: _Package, lines: LineIndex) -> SpdxPackage:
-    """``_plain_package`` for a typed package."""
-    spdx_id = item.SPDXID
-    if spdx_id is not None:
-        spdx_id = spdx_id.strip() or None
+# What an external reference is, by its referenceType: spdx_purls' tests, made once for each
+# distinct text of a document (thousands of references, a handful of texts).
+_OTHER: Final = 0
+_PURL: Final = 1
+_CPE: Final = 2
+
+
+def _reference_kind(kind: str | None) -> int:
+    word = (kind or "").strip().lower()
+    return _PURL if word == "purl" else _CPE if word.startswith("cpe") else _OTHER
+
+
+def _package_manager(category: str | None) -> bool:
+    return (category or "").strip().upper().replace("_", "-") == "PACKAGE-MANAGER"
+
+
+class _RefWords:
+    """The per-document memo of ``_reference_kind`` and ``_package_manager``."""
+
+    __slots__ = ("categories", "kinds")
+
+    def __init__(self) -> None:
+        self.kinds: dict[str | None, int] = {}
+        self.categories: dict[str | None, bool] = {}
+
+
+def _struct_purls(refs: list[_Reference], words: _RefWords) -> tuple[tuple[str, ...], bool]:
+    """``spdx_purls`` for typed references."""
+    kinds = words.kinds
+    categories = words.categories
+    first: list[str] = []
+    later: list[str] = []
+    has_cpe = False
+    for ref in refs:
+        text = ref.referenceType
+        kind = kinds.get(text)
+        if kind is None:
+            kind = kinds[text] = _reference_kind(text)
+        if kind == _PURL:
+            category = ref.referenceCategory
+            manager = categories.get(category)
+            if manager is None:
+                manager = categories[category] = _package_manager(category)
+            (first if manager else later).append((ref.referenceLocator or "").strip())
+        elif kind == _CPE:
+            has_cpe = True
+    if later:
+        return tuple(dict.fromkeys(first + later)), has_cpe
+    if len(first) == 1:  # the usual package: one purl
+        return (first[0],), has_cpe
+    return tuple(dict.fromkeys(first)), has_cpe
+
+
+def _struct_package(
+    item: _Package, spdx_id: str | None, line: int | None, words: _RefWords
+) -> SpdxPackage:
+    """``_plain_package`` for a typed package, given its stripped ``SPDXID`` and its line."""
     name = item.name
     if name is not None:
         name = name.strip() or None
@@ -201,23 +253,8 @@ def _struct_package(item: _Package, lines: LineIndex) -> SpdxPackage:
     source_info = item.sourceInfo
     if source_info is not None:
         source_info = source_info.strip() or None
-    # spdx_purls, without building the (category, type, locator) triples.
-    purls: tuple[str, ...] = ()
-    has_cpe = False
     refs = item.externalRefs
-    if refs:
-        first: list[str] = []
-        later: list[str] = []
-        for ref in refs:
-            kind = (ref.referenceType or "").strip().lower()
-            if kind == "purl":
-                category = (ref.referenceCategory or "").strip().upper().replace("_", "-")
-                (first if category == "PACKAGE-MANAGER" else later).append(
-                    (ref.referenceLocator or "").strip()
-                )
-            elif kind.startswith("cpe"):
-                has_cpe = True
-        purls = tuple(dict.fromkeys(first + later))
+    purls, has_cpe = _struct_purls(refs, words) if refs else ((), False)
     return SpdxPackage(
         spdx_id,
         name,
@@ -227,7 +264,7 @@ def _struct_package(item: _Package, lines: LineIndex) -> SpdxPackage:
         purpose,
         supplier,
         source_info,
-        lines.take("SPDXID", spdx_id),
+        line,
     )
 
 
@@ -249,9 +286,14 @@ def _typed_document(path: str, raw: bytes) -> Spdx2Document | None:
         return None
     items = doc.packages or ()
     # The packages' own identifiers: the files' (often most of a document's) are not recorded.
-    wanted = [spdx_id.strip() for item in items if (spdx_id := item.SPDXID) is not None]
-    lines = LineIndex(raw, ("SPDXID",), wanted)
-    packages = [_struct_package(item, lines) for item in items]
+    ids = [None if (spdx_id := item.SPDXID) is None else spdx_id.strip() or None for item in items]
+    wanted = [spdx_id for spdx_id in ids if spdx_id is not None]
+    lines = LineIndex(raw, ("SPDXID",), wanted).take_all("SPDXID", ids)
+    words = _RefWords()
+    packages = [
+        _struct_package(item, spdx_id, line, words)
+        for item, spdx_id, line in zip(items, ids, lines, strict=True)
+    ]
     relationships: list[SpdxRelationship] = []
     for rel in doc.relationships or ():
         element = rel.spdxElementId

@@ -15,6 +15,7 @@ from packageurl import PackageURL
 from packageurl import quote as purl_quote
 
 from runink.errors import InvalidPurlError
+from runink.model._slots import slot_init
 from runink.model.ecosystems import (
     DISTRO_ECOSYSTEM_BY_NAMESPACE,
     ECOSYSTEM_BY_PURL_TYPE,
@@ -78,6 +79,7 @@ _UBUNTU_RELEASE = re.compile(r"(\d+\.\d+)")
 _DEBIAN_RELEASE = re.compile(r"^(\d+)(?:\.(\d+))?")
 
 
+@slot_init  # one per distinct purl of a document
 @dataclass(frozen=True, slots=True)
 class PackageRef:
     """What a purl names, in OSV terms."""
@@ -158,8 +160,9 @@ _LOWER_VERSION: Final = frozenset(("huggingface", "oci"))
 _PLAIN_TYPE: Final = re.compile(r"[A-Za-z][A-Za-z0-9._-]*")
 # What urlsplit reads as a URL scheme before a ":" (the fast path leaves those to packageurl).
 _URL_SCHEME: Final = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*")
-# A qualifier key packageurl accepts once lowercased.
+# A qualifier key packageurl accepts once lowercased; several, joined by "&".
 _QUALIFIER_KEY: Final = re.compile(r"[a-z._-][a-z0-9._-]*")
+_QUALIFIER_KEYS: Final = re.compile(r"[a-z._-][a-z0-9._-]*(?:&[a-z._-][a-z0-9._-]*)*")
 # Printable ASCII without spaces: the parts the writer's fast path handles.
 _PRINTABLE: Final = re.compile(r"[!-~]+")
 # Text percent-quoting leaves as it is (":" is quoted, then restored by packageurl).
@@ -170,6 +173,10 @@ _NOT_PUB: Final = re.compile(r"[^a-z0-9]")
 def _special_type(ptype: str) -> bool:
     # packageurl tests ``ptype in ("mlflow")``, a substring test on the string "mlflow".
     return ptype in "mlflow"
+
+
+# The types whose names _name_case changes.
+_CASED_TYPES: Final = _LOWER_NAME | {"pypi", "hackage", "pub"}
 
 
 def _name_case(ptype: str, name: str) -> str:
@@ -271,6 +278,9 @@ _COMMON: Final = re.compile(
 )
 
 
+_tuple_new: Final = tuple.__new__
+
+
 def _from_common(match: re.Match[str]) -> PackageURL | None:
     """``_fast_from_string`` for a purl ``_COMMON`` matches."""
     parsed = _common_parts(match)
@@ -284,7 +294,7 @@ def _common_parts(match: re.Match[str]) -> tuple[PackageURL, bool] | None:
     values the writer leaves as they are. An SBOM's purls mostly are, and the writer's work
     is then saved."""
     ptype, namespace, raw_name, raw_version, query = match.groups()
-    if _special_type(ptype):
+    if ptype in "mlflow":  # _special_type, inlined (a call per purl)
         return None
     canonical = "+" not in match.string
     ns: str | None = None
@@ -295,7 +305,9 @@ def _common_parts(match: re.Match[str]) -> tuple[PackageURL, bool] | None:
         if ptype in "cpan":  # packageurl's substring test
             ns = ns.upper()
         canonical = canonical and ns == namespace[:-1]
-    name = _name_case(ptype, raw_name)
+    name = raw_name
+    if ptype in _CASED_TYPES:
+        name = _name_case(ptype, raw_name)
     version = raw_version
     if version and ptype in _LOWER_VERSION:
         version = version.lower()
@@ -308,20 +320,21 @@ def _common_parts(match: re.Match[str]) -> tuple[PackageURL, bool] | None:
                 return None
             if key and value:
                 qualifiers[key.lower()] = value
-        for key in qualifiers:
-            if _QUALIFIER_KEY.fullmatch(key) is None:
-                return None
+        # Every key valid: one match over them all (a key holds no "&").
+        if qualifiers and _QUALIFIER_KEYS.fullmatch("&".join(qualifiers)) is None:
+            return None
         if len(qualifiers) > 1:
             qualifiers = dict(sorted(qualifiers.items()))
         # Written back as read: one "=" per pair, pairs in the canonical order.
         canonical = (
             canonical
             and query.count("=") == len(qualifiers)
-            and query == "&".join([f"{key}={value}" for key, value in qualifiers.items()])
+            and query == "&".join(map("=".join, qualifiers.items()))
         )
     elif query is not None:  # a "?" with nothing after it: the writer leaves it out
         canonical = False
-    return PackageURL._make((ptype, ns, name, version, qualifiers, None)), canonical
+    # PackageURL._make without its call and length check (the six fields are all here).
+    return _tuple_new(PackageURL, (ptype, ns, name, version, qualifiers, None)), canonical
 
 
 def purl_and_canonical(text: str) -> tuple[PackageURL, str | None]:
@@ -494,9 +507,8 @@ def package_ref(purl: PackageURL, text: str) -> PackageRef:
     """
     ptype = purl.type.lower()
     namespace = purl.namespace or ""
-    if ptype in ECOSYSTEM_BY_PURL_TYPE:
-        ecosystem = ECOSYSTEM_BY_PURL_TYPE[ptype]
-    else:
+    ecosystem = ECOSYSTEM_BY_PURL_TYPE.get(ptype)
+    if ecosystem is None:
         key = (ptype, namespace.lower())
         if key not in DISTRO_ECOSYSTEM_BY_NAMESPACE:
             where = f" with namespace {namespace!r}" if namespace else ""

@@ -428,3 +428,111 @@ def test_line_index_wanted_real() -> None:
         full = LineIndex(data, ("SPDXID",))
         for value in packages:
             assert restricted.take("SPDXID", value) == full.take("SPDXID", value), (name, value)
+
+
+@settings(max_examples=300, deadline=None)
+@given(id_documents())
+def test_line_index_take_all(case: tuple[bytes, list[str]]) -> None:
+    """``take_all`` (one call for a document's packages) hands out what ``take`` would."""
+    from runink.inventory._sbom_common import LineIndex
+
+    doc, wanted = case
+    values: list[str | None] = [*wanted, None, *wanted]
+    one_by_one = LineIndex(doc, ("SPDXID",), wanted)
+    expected = [one_by_one.take("SPDXID", v) for v in values]
+    assert LineIndex(doc, ("SPDXID",), wanted).take_all("SPDXID", values) == expected
+    full = LineIndex(doc, ("SPDXID",))  # no wanted values: every pair recorded
+    assert full.take_all("SPDXID", values) == expected
+    assert LineIndex(doc, ()).take_all("SPDXID", values) == [None] * len(values)
+
+
+def test_invalid_purls_leave_no_cycles() -> None:
+    """A purl that cannot be read keeps its error's message, not the exception: the exception's
+    traceback would tie the parser's frames (a document's entries) into a cycle that only the
+    cyclic collector frees."""
+    import gc
+
+    from runink.inventory._sbom_common import Entry, assemble
+
+    entries = [
+        Entry("a", ("https://example.org/a",), "1", "SPDXRef-a"),
+        Entry("b", ("pkg:generic/b@1",), "1", "SPDXRef-b"),
+        Entry("c", ("pkg:pypi/c@1",), "1", "SPDXRef-c"),
+    ]
+    gc.collect()
+    gc.disable()
+    try:
+        result = assemble("sbom.json", entries)
+        found = gc.collect()
+    finally:
+        gc.enable()
+    assert len(result.skipped) == 2 and len(result.components) == 1
+    assert found == 0
+
+
+# --------------------------------------------------------------------------------------------
+# The huge-number screen of fast_json_ok against the reference's
+
+
+def _same_huge(data: bytes) -> None:
+    from runink.inventory import _sbom_common as new_common
+    from tests.inventory.sbom._reference_spdx import sbom_common as ref_common
+
+    assert new_common._huge_number(data) == ref_common._huge_number(data), data[:200]
+
+
+def test_huge_number_real() -> None:
+    for _, data in _require_real():
+        _same_huge(data)
+
+
+_NUMBER_PARTS = st.sampled_from([b"0", b"1", b"9", b"e", b"E", b"+", b"-", b" ", b"\n", b","])
+_NUMBER_BYTES = st.one_of(_NUMBER_PARTS, _NUMBER_PARTS, st.sampled_from([b"]", b"}", b"x", b'"']))
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(_NUMBER_BYTES, max_size=40), st.integers(0, 3), st.integers(0, 260))
+def test_huge_number_generated(parts: list[bytes], where: int, digits: int) -> None:
+    data = b"".join(parts)
+    # Now and then a long run of digits, or a number with a long exponent, placed somewhere.
+    extra = [b"", b"1" * digits, b"1e" + b"0" * (digits % 6) + b" ", b"2E+" + b"9" * (digits % 5)]
+    at = digits % (len(data) + 1)
+    _same_huge(data[:at] + extra[where] + data[at:])
+
+
+# --------------------------------------------------------------------------------------------
+# LineIndex against the reference's (the scan now handles its matches a list at a time)
+
+
+def _same_lines(doc: bytes, key: str, asked: list[str], wanted: list[str] | None) -> None:
+    from runink.inventory._sbom_common import LineIndex
+    from tests.inventory.sbom._reference_spdx.sbom_common import LineIndex as RefLineIndex
+
+    new = LineIndex(doc, (key,), wanted)
+    old = RefLineIndex(doc, (key,), wanted)
+    for value in asked + asked:
+        assert new.take(key, value) == old.take(key, value), (key, value)
+
+
+@settings(max_examples=400, deadline=None)
+@given(id_documents(), st.booleans())
+def test_line_index_against_reference(case: tuple[bytes, list[str]], restrict: bool) -> None:
+    doc, wanted = case
+    _same_lines(doc, "SPDXID", wanted, wanted if restrict else None)
+    _same_lines(doc, "name", wanted, None)
+
+
+def test_line_index_against_reference_real() -> None:
+    pair = re.compile(rb'"(SPDXID|bom-ref|name)"\s*:\s*"([^"\\]*)"')
+    for name, data in _require_real():
+        if not name.endswith(".json"):
+            continue
+        values: dict[str, list[str]] = {}
+        for match in pair.finditer(data):
+            text = match.group(2).decode("utf-8", "replace")
+            values.setdefault(match.group(1).decode(), []).append(text)
+        for key, asked in values.items():
+            _same_lines(data, key, asked[:3000], None)
+        if "SPDXID" in values:
+            ids = values["SPDXID"][: len(values["SPDXID"]) // 2]
+            _same_lines(data, "SPDXID", ids, ids)
