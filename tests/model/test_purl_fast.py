@@ -117,7 +117,8 @@ def check(text: str) -> None:
 def test_the_fast_path_is_on() -> None:
     # With the packageurl Runink is tested with, every probe agrees and the fast path is used.
     assert _fast_enabled()
-    assert _fast_from_string("pkg:npm/%40angular/core@16.2.0") is None
+    assert _fast_from_string("pkg:npm/%40angular/core@16.2.0") is not None
+    assert _fast_from_string("pkg:npm/%41ngular/core@16.2.0") is None
     assert _fast_from_string("pkg:npm/@angular/core@16.2.0") is not None
 
 
@@ -230,6 +231,30 @@ def test_generated_purls(
     if subpath:
         text += f"#{subpath}"
     check(text)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(_PART, _PART, _PART, st.lists(st.tuples(_PART, _PART), max_size=3), _PART)
+def test_generated_npm_purls_with_an_escaped_scope(
+    scope: str, name: str, version: str, qualifiers: list[tuple[str, str]], subpath: str
+) -> None:
+    """``pkg:npm/%40scope/name``, the canonical spelling of a scoped npm package, is read by
+    the fast path; whatever follows the escape is compared with packageurl as everywhere."""
+    text = f"pkg:npm/%40{scope}/{name}"
+    if version:
+        text += f"@{version}"
+    if qualifiers:
+        text += "?" + "&".join(f"{k}={v}" for k, v in qualifiers)
+    if subpath:
+        text += f"#{subpath}"
+    check(text)
+
+
+def test_an_escaped_npm_scope_takes_the_fast_path() -> None:
+    text = "pkg:npm/%40babel/core@7.0.0"
+    fast = purl_module._fast_from_string(text)
+    assert fast is not None and fast == PackageURL.from_string(text)
+    assert (fast.namespace, fast.name, fast.version) == ("@babel", "core", "7.0.0")
 
 
 def test_writer_on_constructed_purls() -> None:
