@@ -171,12 +171,43 @@ def fast_json_ok(raw: bytes) -> bool:
     check the UTF-8 of the strings it skips, nor the range of the numbers it skips; everything
     else (syntax, escapes, surrogates, control characters, nesting) it checks at least as
     strictly (``tests/inventory/sbom/test_typed_json.py`` compares both on many documents)."""
-    if not raw.isascii():
+    if raw.isascii():
+        return not _huge_number(raw)
+    view = raw.translate(_ASCII_VIEW)
+    return _utf8_stretches_ok(raw, view) and not _huge_number(view)
+
+
+# Every byte as itself, but the non-ASCII ones as DEL (0x7F): an ASCII view of a document, with
+# the same digits, signs, exponents and separators.
+_ASCII_VIEW: Final = bytes(b if b < 0x80 else 0x7F for b in range(256))
+_MAX_STRETCHES: Final = 256
+
+
+def _utf8_stretches_ok(raw: bytes, view: bytes) -> bool:
+    """Whether ``raw`` is UTF-8, decoding only its stretches of non-ASCII bytes (a large SBOM
+    with a few dozen such bytes: 14 ms instead of 30 ms for 12 MB).
+
+    A byte string is UTF-8 exactly when each stretch between ASCII bytes is: an ASCII byte is
+    never part of a longer sequence. The stretches are found in ``view`` (non-ASCII bytes as
+    DEL); a stretch may take in a real DEL, which is valid UTF-8 on its own. Past a few hundred
+    stretches (much non-ASCII text) the rest is decoded at once."""
+    find = view.find
+    end = len(view)
+    start = find(b"\x7f")
+    stretches = 0
+    while start >= 0:
+        stretches += 1
+        stop = start + 1
+        while stop < end and view[stop] == 0x7F:
+            stop += 1
+        if stretches > _MAX_STRETCHES:
+            stop = end
         try:
-            raw.decode("utf-8")
+            raw[start:stop].decode("utf-8")
         except UnicodeDecodeError:
             return False
-    return not _huge_number(raw)
+        start = find(b"\x7f", stop)
+    return True
 
 
 def typed_decode(decoder: msgspec.json.Decoder[_T], raw: bytes) -> _T | None:
