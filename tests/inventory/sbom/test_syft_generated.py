@@ -394,3 +394,17 @@ def test_syft_and_runink_agree_on_real_lockfile(
     assert accounted == [(d.why, d.count) for d in DIFFERENCES[path]]
     assert sorted(set(syft) - set(runink))[:10] == [], "Syft lists releases Runink does not"
     assert sorted(set(runink) - set(syft))[:10] == [], "Runink lists releases Syft does not"
+
+
+def test_syft_json_typed_reading_matches_the_reference_parser(syft_scan: SyftScan) -> None:
+    """The real Syft document of this run, through the typed (msgspec) reading and through a
+    frozen copy of the parser before it: the same result, and the typed reading is the one
+    used (a document it declined would silently lose the speed-up)."""
+    from runink.inventory import syft_json
+    from runink.inventory._sbom_common import utf8_bytes
+    from tests.inventory.test_syft_json_differential import assert_same
+
+    path = "scan.syft.json"
+    data = syft_scan.outputs["syft-json"].read_bytes()
+    assert_same(path, data)
+    assert syft_json._typed_document(path, utf8_bytes(path, data)) is not None
