@@ -100,11 +100,23 @@ def check_write(purl: PackageURL) -> None:
     assert purl_to_string(purl) == expected
 
 
+def check_canonical(text: str, expected: PackageURL) -> None:
+    """``purl_and_canonical``: packageurl's reading, and when it vouches for a canonical text
+    without writing one, exactly the text packageurl would write."""
+    purl, canonical = purl_module.purl_and_canonical(text)
+    assert tuple(purl) == tuple(expected), text
+    if canonical is not None:
+        assert canonical == str(expected.to_string()), text
+
+
 def check(text: str) -> None:
     expected = check_read(text)
     if expected is None:
+        with pytest.raises(ValueError):
+            purl_module.purl_and_canonical(text)
         return
     check_write(expected)
+    check_canonical(text, expected)
     fast = _fast_from_string(text)
     if fast is not None:
         check_write(fast)

@@ -600,11 +600,8 @@ class _ParsedPurl:
     def __init__(self, text: str) -> None:
         # Each slot is set once (a document has thousands of distinct purls).
         self.text = text
-        self.qualifiers: Mapping[str, str] = _NO_QUALIFIERS
-        self.base = ""
-        self.epoch_type = False
         try:
-            purl, self.canonical = purl_and_canonical(text.strip())
+            purl, canonical = purl_and_canonical(text.strip())
         except ValueError as exc:
             self._fail(None, str(exc))
             return
@@ -613,41 +610,49 @@ class _ParsedPurl:
                 # Syft before 0.62 wrote Alpine packages as pkg:alpine/NAME; the type is apk.
                 purl = purl._replace(type="apk", namespace="alpine")
                 self.text = purl_to_string(purl)
-                self.canonical = None
+                canonical = None
                 ref = parse_purl(self.text)
             else:
                 ref = package_ref(purl, text)
         except InvalidPurlError as exc:
             self._fail(purl, str(exc))
             return
+        self.canonical = canonical
         self.purl: PackageURL | None = purl
         self.ref: PackageRef | None = ref
         # The message of the ValueError (no purl) or InvalidPurlError (no ref). Not the
         # exception: its traceback holds this frame, which holds ``self``, and the cycle would
         # keep every caller's frame (a document's entries) alive until a collection.
         self.error: str | None = None
-        quals = purl.qualifiers
-        if isinstance(quals, dict):  # read only: shared with the purl
-            self.qualifiers = quals
+        quals = purl.qualifiers  # read only: shared with the purl
+        self.qualifiers: Mapping[str, str] = quals if isinstance(quals, dict) else _NO_QUALIFIERS
         self.base = base_ecosystem(ref.ecosystem)
         self.epoch_type = purl.type.lower() in ("rpm", "deb")
 
     def _fail(self, purl: PackageURL | None, error: str) -> None:
+        """A purl that cannot be read, or names nothing OSV knows: only ``error`` is asked."""
         self.purl = purl
         self.ref = None
         self.error = error
-        if purl is None:
-            self.canonical = None
+        self.canonical = None
+        self.qualifiers = _NO_QUALIFIERS
+        self.base = ""
+        self.epoch_type = False
 
 
 _NO_QUALIFIERS: Final[Mapping[str, str]] = {}
 
+#: What an entry's purl names, before the entry is placed in the graph: (ecosystem, name,
+#: version, purl_override). A plain tuple: ``assemble`` builds each ``Component`` once, when
+#: its ``direct`` and ``path`` are known, rather than once here and again after the walk.
+_Identity = tuple[str, str, str, str | None]
 
-def _resolve_purl(
-    path: str, entry: Entry, text: str, parsed: dict[str, _ParsedPurl] | None = None
-) -> Component | Skipped:
-    """One purl of an entry. ``parsed`` keeps what each distinct purl text says, for the
-    other entries of the same document that carry it."""
+
+def _identify(
+    entry: Entry, text: str, parsed: dict[str, _ParsedPurl] | None
+) -> _Identity | Skipped:
+    """What one purl of an entry names, or why it names nothing. ``parsed`` keeps what each
+    distinct purl text says, for the other entries of the same document that carry it."""
     display = entry.name
     known = parsed.get(text) if parsed is not None else None
     if known is None:
@@ -715,17 +720,41 @@ def _resolve_purl(
                 override = known.canonical = purl_to_string(purl)
         else:
             override = purl_to_string(purl._replace(version=ref.version or version))
+    return ecosystem, name, version, override
+
+
+def _resolve_purl(
+    path: str, entry: Entry, text: str, parsed: dict[str, _ParsedPurl] | None = None
+) -> Component | Skipped:
+    """One purl of an entry, as a component (see ``_identify``)."""
+    found = _identify(entry, text, parsed)
+    if isinstance(found, Skipped):
+        return found
+    return _component(path, entry, found)
+
+
+def _component(path: str, entry: Entry, identity: _Identity) -> Component:
+    """The component an entry is, outside a graph."""
+    ecosystem, name, version, override = identity
     return Component(
-        ecosystem,
-        name,
-        version,
-        path,
-        entry.line,
-        entry.direct,
-        entry.scope,
-        entry.path,
-        override,
+        ecosystem, name, version, path, entry.line, entry.direct, entry.scope, entry.path, override
     )
+
+
+def _identify_entry(entry: Entry, parsed: dict[str, _ParsedPurl] | None) -> _Identity | Skipped:
+    """What an entry names: its first purl that names something, else the first failure."""
+    first_failure: Skipped | None = None
+    for text in entry.purls:
+        if not text.strip():
+            continue
+        found = _identify(entry, text, parsed)
+        if not isinstance(found, Skipped):
+            return found
+        if first_failure is None:
+            first_failure = found
+    if first_failure is not None:
+        return first_failure
+    return Skipped(entry.name, _no_purl_reason(entry), entry.line)
 
 
 def resolve_entry(
@@ -733,18 +762,10 @@ def resolve_entry(
 ) -> Component | Skipped:
     """Turn one entry into a component, or say why it cannot be one. ``parsed``, shared by the
     entries of one document, keeps each distinct purl text parsed once."""
-    first_failure: Skipped | None = None
-    for text in entry.purls:
-        if not text.strip():
-            continue
-        result = _resolve_purl(path, entry, text, parsed)
-        if isinstance(result, Component):
-            return result
-        if first_failure is None:
-            first_failure = result
-    if first_failure is not None:
-        return first_failure
-    return Skipped(entry.name, _no_purl_reason(entry), entry.line)
+    found = _identify_entry(entry, parsed)
+    if isinstance(found, Skipped):
+        return found
+    return _component(path, entry, found)
 
 
 # --------------------------------------------------------------------------------------------
@@ -753,7 +774,8 @@ def resolve_entry(
 
 def _walk(graph: Graph) -> tuple[dict[str, int], dict[str, str]]:
     """0-1 breadth-first search from the roots: for each reachable node, the fewest dependency
-    edges on a path to it (containment edges cost nothing) and its parent on that path."""
+    edges on a path to it (containment edges cost nothing) and its parent on that path; among
+    paths of as many dependency edges, the one of fewest edges in all."""
     depth: dict[str, int] = {}
     hops: dict[str, int] = {}
     parent: dict[str, str] = {}
@@ -763,28 +785,35 @@ def _walk(graph: Graph) -> tuple[dict[str, int], dict[str, str]]:
             depth[root] = 0
             hops[root] = 0
             queue.append(root)
+    contained = graph.containment.get
+    depends = graph.edges.get
+    get_depth = depth.get
+    popleft = queue.popleft
     while queue:
-        node = queue.popleft()
+        node = popleft()
         here = depth[node]
-        for weight, targets in (
-            (0, graph.containment.get(node, ())),
-            (1, graph.edges.get(node, ())),
-        ):
-            for child in targets:
-                cost = here + weight
-                known = depth.get(child)
-                if (
-                    known is None
-                    or cost < known
-                    or (cost == known and hops[node] + 1 < hops[child])
-                ):
-                    depth[child] = cost
-                    hops[child] = hops[node] + 1
+        # A node's own hops never change while its children are relaxed: a self-loop costs as
+        # much (containment) or more (dependency) and takes one more edge.
+        step = hops[node] + 1
+        targets = contained(node)
+        if targets:
+            for child in targets:  # containment: no cost, to the front of the queue
+                known = get_depth(child)
+                if known is None or here < known or (here == known and step < hops[child]):
+                    depth[child] = here
+                    hops[child] = step
                     parent[child] = node
-                    if weight == 0:
-                        queue.appendleft(child)
-                    else:
-                        queue.append(child)
+                    queue.appendleft(child)
+        targets = depends(node)
+        if targets:
+            cost = here + 1
+            for child in targets:  # dependency: one more, to the back
+                known = get_depth(child)
+                if known is None or cost < known or (cost == known and step < hops[child]):
+                    depth[child] = cost
+                    hops[child] = step
+                    parent[child] = node
+                    queue.append(child)
     return depth, parent
 
 
@@ -799,6 +828,12 @@ def _chain(
     known = chains.get(ref)
     if known is not None:
         return known
+    up = parent.get(ref)
+    if up is not None:
+        above = chains.get(up)
+        if above is not None:  # the usual case: the parent's chain is known
+            chain = chains[ref] = (*above, names.get(ref, ref))
+            return chain
     refs = [ref]
     while refs[-1] in parent:
         up = parent[refs[-1]]
@@ -821,18 +856,43 @@ def _graph_nodes(graph: Graph) -> set[str]:
     return nodes
 
 
-def _merge(first: Component, other: Component) -> Component:
-    direct = first.direct
-    if other.direct is True or (direct is None and other.direct is False):
-        direct = other.direct
-    scope = widest_scope(x for x in (first.scope, other.scope) if x is not None)
-    chain = first.path
-    if other.path and (not chain or len(other.path) < len(chain)):
-        chain = other.path
-    line = first.line if first.line is not None else other.line
-    if (direct, scope, chain, line) == (first.direct, first.scope, first.path, first.line):
+def _merge(
+    first: Component,
+    direct: bool | None,
+    scope: str | None,
+    chain: tuple[str, ...],
+    line: int | None,
+) -> Component:
+    """``first`` merged with a duplicate of it that has these ``direct``, ``scope``, ``path``
+    and ``line`` (given as they are: the duplicate's own ``Component`` is never built)."""
+    merged_direct = first.direct
+    if direct is True or (merged_direct is None and direct is False):
+        merged_direct = direct
+    merged_scope = first.scope
+    if scope is not None and scope != merged_scope:
+        merged_scope = widest_scope(x for x in (merged_scope, scope) if x is not None)
+    merged_chain = first.path
+    if chain and (not merged_chain or len(chain) < len(merged_chain)):
+        merged_chain = chain
+    merged_line = first.line if first.line is not None else line
+    if (merged_direct, merged_scope, merged_chain, merged_line) == (
+        first.direct,
+        first.scope,
+        first.path,
+        first.line,
+    ):
         return first
-    return replace(first, direct=direct, scope=scope, path=chain, line=line)
+    return Component(
+        first.ecosystem,
+        first.name,
+        first.version,
+        first.source,
+        merged_line,
+        merged_direct,
+        merged_scope,
+        merged_chain,
+        first.purl_override,
+    )
 
 
 def widest_scope(scopes: Iterable[str]) -> str | None:
@@ -847,6 +907,71 @@ def widest_scope(scopes: Iterable[str]) -> str | None:
     return best
 
 
+def _unique(entries: Sequence[Entry]) -> list[Entry]:
+    """The entries without those whose document reference an earlier entry has."""
+    unique: list[Entry] = []
+    append = unique.append
+    seen_refs: set[str] = set()
+    add = seen_refs.add
+    for entry in entries:
+        ref = entry.ref
+        if ref is not None:
+            if ref in seen_refs:
+                continue
+            add(ref)
+        append(entry)
+    return unique
+
+
+def _identities(entries: list[Entry]) -> list[_Identity | Skipped]:
+    """What each entry names (``_identify_entry``), each distinct purl text parsed once."""
+    parsed: dict[str, _ParsedPurl] = {}
+    found: list[_Identity | Skipped] = []
+    append = found.append
+    for entry in entries:
+        purls = entry.purls
+        if len(purls) == 1 and purls[0].strip():  # _identify_entry of the usual entry, inlined
+            append(_identify(entry, purls[0], parsed))
+        else:
+            append(_identify_entry(entry, parsed))
+    return found
+
+
+def _placements(
+    graph: Graph, entries: list[Entry], found: list[_Identity | Skipped]
+) -> list[tuple[bool | None, tuple[str, ...]]]:
+    """Each entry's ``direct`` and ``path`` in the graph (as the entry says, where the graph
+    says nothing). A node's name in a path is its component's name, else its entry's, else
+    its label, else its reference."""
+    names: dict[str, str] = dict(graph.labels)
+    for entry, result in zip(entries, found, strict=True):
+        if entry.ref is not None:
+            names[entry.ref] = entry.name if isinstance(result, Skipped) else result[1]
+    depth, parent = _walk(graph)
+    nodes: set[str] | None = None  # only asked for entries the walk did not reach
+    chains: dict[str, tuple[str, ...]] = {}  # the path to each node walked so far
+    placed: list[tuple[bool | None, tuple[str, ...]]] = []
+    append = placed.append
+    for entry, result in zip(entries, found, strict=True):
+        direct = entry.direct
+        chain = entry.path
+        ref = entry.ref
+        if ref is not None and not isinstance(result, Skipped):
+            level = depth.get(ref)
+            if level is not None:
+                if direct is None and level > 0:
+                    direct = level == 1
+                if not chain:
+                    chain = chains.get(ref) or _chain(ref, parent, names, chains)
+            elif direct is None:
+                if nodes is None:
+                    nodes = _graph_nodes(graph)
+                if ref in nodes:
+                    direct = False
+        append((direct, chain))
+    return placed
+
+
 def assemble(
     path: str,
     entries: Sequence[Entry],
@@ -855,70 +980,35 @@ def assemble(
     metadata: Mapping[str, str] | None = None,
     extra_skipped: Sequence[Skipped] = (),
 ) -> ParseResult:
-    """Resolve entries, place them in the graph, merge duplicates."""
-    unique: list[Entry] = []
-    seen_refs: set[str] = set()
-    for entry in entries:
-        if entry.ref is not None:
-            if entry.ref in seen_refs:
-                continue
-            seen_refs.add(entry.ref)
-        unique.append(entry)
+    """Resolve entries, place them in the graph, merge duplicates.
 
-    parsed: dict[str, _ParsedPurl] = {}
-    resolved: list[Component | Skipped] = []
-    append = resolved.append
-    for entry in unique:
-        purls = entry.purls
-        if len(purls) == 1 and purls[0].strip():  # resolve_entry of the usual entry, inlined
-            append(_resolve_purl(path, entry, purls[0], parsed))
-        else:
-            append(resolve_entry(path, entry, parsed))
-
-    if graph is not None and graph.roots:
-        names: dict[str, str] = dict(graph.labels)
-        for entry, result in zip(unique, resolved, strict=True):
-            if entry.ref is not None:
-                names[entry.ref] = result.name if isinstance(result, Component) else entry.name
-        depth, parent = _walk(graph)
-        nodes = _graph_nodes(graph)
-        chains: dict[str, tuple[str, ...]] = {}  # the path to each node walked so far
-        for i, (entry, result) in enumerate(zip(unique, resolved, strict=True)):
-            if type(result) is not Component or entry.ref is None:
-                continue
-            ref = entry.ref
-            direct = result.direct
-            chain = result.path
-            if ref in depth:
-                level = depth[ref]
-                if direct is None and level > 0:
-                    direct = level == 1
-                if not chain:
-                    chain = _chain(ref, parent, names, chains)
-            elif ref in nodes and direct is None:
-                direct = False
-            if direct is not result.direct or chain != result.path:
-                resolved[i] = Component(
-                    result.ecosystem,
-                    result.name,
-                    result.version,
-                    result.source,
-                    result.line,
-                    direct,
-                    result.scope,
-                    chain,
-                    result.purl_override,
-                )
-
+    Each entry's identity is worked out first (the graph's paths need every node's name),
+    then its place in the graph; its ``Component`` is then built once, from both, and only
+    when it is not a duplicate of one already built (which takes in its fields instead)."""
+    unique = _unique(entries)
+    found = _identities(unique)
+    placed = _placements(graph, unique, found) if graph is not None and graph.roots else None
     components: dict[tuple[str, str, str], Component] = {}
     skipped: dict[tuple[str, str], Skipped] = {}
-    for entry, result in zip(unique, resolved, strict=True):
-        if isinstance(result, Component):
-            key = (result.ecosystem, result.name, result.version)  # result.key, without the call
-            known = components.get(key)
-            components[key] = result if known is None else _merge(known, result)
-        elif not entry.subject:
-            skipped.setdefault((result.name, result.reason), result)
+    get = components.get
+    for i, (entry, result) in enumerate(zip(unique, found, strict=True)):
+        if isinstance(result, Skipped):
+            if not entry.subject:
+                skipped.setdefault((result.name, result.reason), result)
+            continue
+        ecosystem, name, version, override = result
+        if placed is None:
+            direct, chain = entry.direct, entry.path
+        else:
+            direct, chain = placed[i]
+        key = (ecosystem, name, version)
+        known = get(key)
+        if known is None:
+            components[key] = Component(
+                ecosystem, name, version, path, entry.line, direct, entry.scope, chain, override
+            )
+        else:
+            components[key] = _merge(known, direct, entry.scope, chain, entry.line)
     for extra in extra_skipped:
         skipped.setdefault((extra.name, extra.reason), extra)
     return ParseResult(

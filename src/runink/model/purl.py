@@ -296,16 +296,21 @@ def _from_common(match: re.Match[str]) -> PackageURL | None:
     return None if parsed is None else parsed[0]
 
 
-def _common_parts(match: re.Match[str]) -> tuple[PackageURL, bool] | None:
-    """``_from_common``, and whether the text matched is already the canonical text
-    (``purl_to_string`` of the result): no part changed by a case or separator rule, no
-    ``+`` (which the writer quotes), qualifiers sorted, lowercase, unique and non-empty, with
-    values the writer leaves as they are. An SBOM's purls mostly are, and the writer's work
-    is then saved."""
+def _common_parts(match: re.Match[str]) -> tuple[PackageURL, str | None] | None:
+    """``_from_common``, and the canonical text (``purl_to_string`` of the result) when it is
+    known for free, else None.
+
+    The text matched is canonical when no part is changed by a case or separator rule and the
+    qualifiers are sorted, lowercase, unique and non-empty. Of the characters ``_COMMON``
+    admits, the writer quotes only ``+`` (as ``%2B``): such a text is canonical with each ``+``
+    spelled ``%2B``, except where a case rule then lowercases the ``%2B`` (the names of cased
+    types, the versions of ``_LOWER_VERSION`` types) and, to stay on the safe side, where a
+    qualifier value holds both ``+`` and ``/``. SBOM purls are mostly one or the other (Debian
+    versions hold ``+``), and the writer's work is then saved."""
     ptype, namespace, raw_name, raw_version, query = match.groups()
     if ptype in "mlflow":  # _special_type, inlined (a call per purl)
         return None
-    canonical = "+" not in match.string
+    canonical = True
     ns: str | None = None
     if namespace:
         ns = namespace[:-1]
@@ -313,7 +318,7 @@ def _common_parts(match: re.Match[str]) -> tuple[PackageURL, bool] | None:
             ns = ns.lower()
         if ptype in "cpan":  # packageurl's substring test
             ns = ns.upper()
-        canonical = canonical and ns == namespace[:-1]
+        canonical = ns == namespace[:-1]
     name = raw_name
     if ptype in _CASED_TYPES:
         name = _name_case(ptype, raw_name)
@@ -321,6 +326,10 @@ def _common_parts(match: re.Match[str]) -> tuple[PackageURL, bool] | None:
     if version and ptype in _LOWER_VERSION:
         version = version.lower()
     canonical = canonical and name == raw_name and version == raw_version
+    if "+" in raw_name and ptype in _CASED_TYPES:  # the case rules apply after quoting
+        canonical = False
+    if raw_version and "+" in raw_version and ptype in _LOWER_VERSION:
+        canonical = False
     qualifiers: dict[str, str] = {}
     if query:
         for pair in query.split("&"):
@@ -334,28 +343,54 @@ def _common_parts(match: re.Match[str]) -> tuple[PackageURL, bool] | None:
             return None
         if len(qualifiers) > 1:
             qualifiers = dict(sorted(qualifiers.items()))
-        # Written back as read: one "=" per pair, pairs in the canonical order.
+        # Written back as read: one "=" per pair, pairs in the canonical order (and no value
+        # with both "+" and "/", left to the writer).
         canonical = (
             canonical
             and query.count("=") == len(qualifiers)
             and query == "&".join(map("=".join, qualifiers.items()))
+            and not ("+" in query and "/" in query and _plus_and_slash(qualifiers))
         )
     elif query is not None:  # a "?" with nothing after it: the writer leaves it out
         canonical = False
     # PackageURL._make without its call and length check (the six fields are all here).
-    return _tuple_new(PackageURL, (ptype, ns, name, version, qualifiers, None)), canonical
+    purl = _tuple_new(PackageURL, (ptype, ns, name, version, qualifiers, None))
+    if not canonical:
+        return purl, None
+    text = match.string
+    return purl, text.replace("+", "%2B") if "+" in text else text
+
+
+def _plus_and_slash(qualifiers: dict[str, str]) -> bool:
+    """Whether a qualifier value holds both "+" and "/" (the writer quotes its "/" too)."""
+    return any("+" in value and "/" in value for value in qualifiers.values())
+
+
+_NPM_TYPE: Final = "pkg:npm/"
+_NPM_TYPE_END: Final = len(_NPM_TYPE)
+_NPM_SCOPE_END: Final = len(_NPM_ESCAPED_SCOPE)
 
 
 def purl_and_canonical(text: str) -> tuple[PackageURL, str | None]:
     """``purl_from_string(text)``, and ``purl_to_string`` of it when that is known for free
-    (``text`` itself, for a purl already in canonical form), else None."""
+    (see ``_common_parts``), else None.
+
+    An npm purl with its scope escaped as the specification writes it
+    (``pkg:npm/%40babel/core@7.0.0``, a third of Syft's purls) is matched without the ``%40``:
+    ``_fast_from_string`` reads it as that purl with ``@babel`` for namespace (one segment),
+    and the writer spells the namespace ``%40babel`` again."""
     if _fast_enabled() and text.startswith("pkg:") and text.isascii():
-        common = _COMMON.fullmatch(text)
-        if common is not None:
+        scoped = text.startswith(_NPM_ESCAPED_SCOPE)
+        common = _COMMON.fullmatch(_NPM_TYPE + text[_NPM_SCOPE_END:] if scoped else text)
+        if common is not None and (not scoped or common.group(2).count("/") == 1):
             parsed = _common_parts(common)
             if parsed is not None:
                 purl, canonical = parsed
-                return purl, text if canonical else None
+                if scoped:
+                    purl = _tuple_new(PackageURL, (purl[0], f"@{purl[1]}", *purl[2:]))
+                    if canonical is not None:
+                        canonical = _NPM_ESCAPED_SCOPE + canonical[_NPM_TYPE_END:]
+                return purl, canonical
     return purl_from_string(text), None
 
 
