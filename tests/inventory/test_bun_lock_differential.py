@@ -2,7 +2,7 @@
 (``tests/inventory/_reference_bun_lock.py``): same components, skips and errors.
 
 Compared over every bun.lock fixture (ours and ../shared/data/lockfile-fixtures), a bun.lock
-converted from the real package-lock.json (as bench/bench_inventory.py writes it), hypothesis
+converted from the real package-lock.json (as bench/_convert_js.py writes it), hypothesis
 documents, and, for the comment/trailing-comma stripping alone, arbitrary bytes made of the
 characters that matter to it.
 """
@@ -23,7 +23,7 @@ from tests.conftest import SHARED_DATA
 from tests.inventory import _reference_bun_lock as reference
 
 FIXTURES = Path(__file__).resolve().parent / "javascript" / "fixtures" / "bun"
-BENCH = Path(__file__).resolve().parents[2] / "bench" / "bench_inventory.py"
+BENCH = Path(__file__).resolve().parents[2] / "bench" / "_convert_js.py"
 
 
 def outcome(parse: object, data: bytes) -> object:
@@ -58,7 +58,7 @@ def test_converted_real_package_lock() -> None:
     source = SHARED_DATA / "real-lockfiles" / "warehouse" / "package-lock.json"
     if not source.is_file():
         pytest.skip(f"shared data not present: {source} (set RUNINK_SHARED_DATA)")
-    spec = importlib.util.spec_from_file_location("bench_inventory_for_test", BENCH)
+    spec = importlib.util.spec_from_file_location("bench_convert_js_for_test", BENCH)
     assert spec is not None and spec.loader is not None
     import sys
 

@@ -38,10 +38,10 @@ from __future__ import annotations
 
 import codecs
 import re
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from itertools import accumulate, repeat
+from itertools import accumulate, islice, repeat
 from typing import Final, TypeVar
 
 import msgspec
@@ -52,7 +52,7 @@ from runink.errors import InvalidPurlError, ParseError
 from runink.inventory.base import ParseResult
 from runink.model._slots import slot_init
 from runink.model.component import Component, Skipped
-from runink.model.ecosystems import base_ecosystem, normalize_name
+from runink.model.ecosystems import normalize_name
 from runink.model.purl import (
     PackageRef,
     package_ref,
@@ -123,8 +123,9 @@ def load_json(path: str, data: bytes) -> tuple[object, bytes]:
 # of over 200 digits, or a digit, an exponent of three digits or more, and what may follow a
 # value (white space, ",", "]" or "}"). To find either fast, the document is first mapped to a few
 # classes of bytes: digits to "0", "e"/"E" to "e", signs to "+", what may follow a value to " ",
-# anything else to "x". A match may also lie inside a string: such a document is merely read
-# the general way.
+# anything else to "x", but DEL and the non-ASCII bytes to DEL: the same mapping then also
+# serves as ``_utf8_stretches_ok``'s ASCII view of the document (one pass over it, not two).
+# A match may also lie inside a string: such a document is merely read the general way.
 _NUMBER_CLASSES: Final = bytes(
     ord("0")
     if chr(b).isdigit() and b < 128
@@ -134,6 +135,8 @@ _NUMBER_CLASSES: Final = bytes(
     if b in b"+-"
     else ord(" ")
     if b in b" \t\n\r\f\v,]}"
+    else 0x7F
+    if b >= 0x7F
     else ord("x")
     for b in range(256)
 )
@@ -141,7 +144,11 @@ _LONG_DIGITS: Final = b"0" * 200
 
 
 def _huge_number(raw: bytes) -> bool:
-    classes = raw.translate(_NUMBER_CLASSES)
+    return _huge_classes(raw.translate(_NUMBER_CLASSES))
+
+
+def _huge_classes(classes: bytes) -> bool:
+    """``_huge_number`` of a document, given its classes of bytes."""
     if _LONG_DIGITS in classes:
         return True
     # Searched backwards: the search then tests each window's first byte ("0"), which is far
@@ -171,15 +178,12 @@ def fast_json_ok(raw: bytes) -> bool:
     check the UTF-8 of the strings it skips, nor the range of the numbers it skips; everything
     else (syntax, escapes, surrogates, control characters, nesting) it checks at least as
     strictly (``tests/inventory/sbom/test_typed_json.py`` compares both on many documents)."""
+    classes = raw.translate(_NUMBER_CLASSES)
     if raw.isascii():
-        return not _huge_number(raw)
-    view = raw.translate(_ASCII_VIEW)
-    return _utf8_stretches_ok(raw, view) and not _huge_number(view)
+        return not _huge_classes(classes)
+    return _utf8_stretches_ok(raw, classes) and not _huge_classes(classes)
 
 
-# Every byte as itself, but the non-ASCII ones as DEL (0x7F): an ASCII view of a document, with
-# the same digits, signs, exponents and separators.
-_ASCII_VIEW: Final = bytes(b if b < 0x80 else 0x7F for b in range(256))
 _MAX_STRETCHES: Final = 256
 
 
@@ -189,7 +193,8 @@ def _utf8_stretches_ok(raw: bytes, view: bytes) -> bool:
 
     A byte string is UTF-8 exactly when each stretch between ASCII bytes is: an ASCII byte is
     never part of a longer sequence. The stretches are found in ``view`` (non-ASCII bytes as
-    DEL); a stretch may take in a real DEL, which is valid UTF-8 on its own. Past a few hundred
+    DEL, and no other byte but DEL as DEL: ``raw`` through ``_NUMBER_CLASSES``); a stretch may
+    take in a real DEL, which is valid UTF-8 on its own. Past a few hundred
     stretches (much non-ASCII text) the rest is decoded at once."""
     find = view.find
     end = len(view)
@@ -331,27 +336,37 @@ _ESCAPED_BODY: Final = rb'[^"\\]*\\.[^"\\]*(?:\\.[^"\\]*)*'
 _MAX_PREFIXES: Final = 8
 
 
-def _prefixes(values: Iterable[bytes]) -> set[bytes] | None:
-    """A few starts that every value written without escapes has one of (each value up to
-    its second "-", as in ``SPDXRef-Package-``), or None when they would be too many to be
-    worth a pattern."""
+def _prefixes(values: Iterable[str]) -> set[bytes] | None:
+    """A few starts (UTF-8) that every value written without escapes has one of (each value
+    up to its second "-", as in ``SPDXRef-Package-``), or None when they would be too many to
+    be worth a pattern.
+
+    The values are looked at as text, not encoded one by one (a document has thousands): "\\"
+    and '"' are the same characters either way, and only a start is encoded. A start that
+    cannot be encoded (a lone surrogate, which only an escape can spell) is left out."""
     found: set[bytes] = set()
-    known: tuple[bytes, ...] = ()
+    known: tuple[str, ...] = ()
+    starts: set[str] = set()
     for value in values:
         if known and value.startswith(known):  # most values share the first one's start
             continue
-        if b"\\" in value or b'"' in value:  # only an escape spells it: always matched
+        if "\\" in value or '"' in value:  # only an escape spells it: always matched
             continue
-        first = value.find(b"-")
-        second = value.find(b"-", first + 1) if first >= 0 else -1
-        found.add(value[: second + 1] if second >= 0 else value)
+        first = value.find("-")
+        second = value.find("-", first + 1) if first >= 0 else -1
+        start = value[: second + 1] if second >= 0 else value
+        try:
+            found.add(start.encode("utf-8"))
+        except UnicodeEncodeError:
+            continue
         if len(found) > _MAX_PREFIXES:
             return None
-        known = tuple(found)
+        starts.add(start)
+        known = tuple(starts)
     return found
 
 
-def _pair_pattern(key: str, wanted: set[bytes] | None) -> re.Pattern[bytes]:
+def _pair_pattern(key: str, wanted: Iterable[str] | None) -> re.Pattern[bytes]:
     """The pattern of ``"key": "value"`` pairs, group 1 the raw value.
 
     With ``wanted`` values, a pair whose value is spelled without escapes is only matched when
@@ -393,6 +408,19 @@ def _repeats(values: list[str], lines: list[int]) -> dict[str, deque[int]]:
     return queues
 
 
+def _still_missing(
+    distinct: int, repeated: dict[str, int], seen: set[str], found: list[str]
+) -> int:
+    """How many more pairs must at least be found before each of ``distinct`` wanted values
+    has been found once, and those of ``repeated`` as many times as it says (``seen``: the
+    values found, ``found``: each pair's, in order)."""
+    missing = distinct - len(seen)
+    if repeated:
+        counts = Counter(found)
+        missing += sum(max(times - max(counts[value], 1), 0) for value, times in repeated.items())
+    return missing
+
+
 class LineIndex:
     """The 1-based lines of selected string members of a JSON document.
 
@@ -407,17 +435,38 @@ class LineIndex:
 
     A key is scanned when first asked for (a CycloneDX ``bom-ref`` is asked only for components
     without a purl). ``wanted``, when given, holds every value ``take`` will be asked for: the
-    others are not recorded (an SPDX document's files have ``SPDXID`` members too).
+    others are not recorded (an SPDX document's files have ``SPDXID`` members too). With
+    ``counted``, ``wanted`` lists each value as many times as it will be asked for: the scan
+    then stops once it has seen each that many times (an SPDX document lists its packages
+    before its files and relationships, so most of it is never scanned). ``take`` hands out a
+    value's lines in document order, so the lines past those are never handed out anyway.
     """
 
     def __init__(
-        self, data: bytes, keys: Iterable[str], wanted: Iterable[str] | None = None
+        self,
+        data: bytes,
+        keys: Iterable[str],
+        wanted: Iterable[str] | None = None,
+        *,
+        counted: bool = False,
     ) -> None:
         self._data = data
         self._keys = frozenset(keys)
-        self._wanted = None if wanted is None else frozenset(wanted)
         self._first: dict[str, dict[str, int]] = {}
         self._queues: dict[str, dict[str, deque[int]]] = {}
+        # With ``counted``, how many times each wanted value will be asked for: once, but
+        # for those in ``_repeated`` (usually none).
+        self._counted = counted and wanted is not None
+        self._repeated: dict[str, int] = {}
+        if wanted is None:
+            self._wanted: frozenset[str] | None = None
+        elif counted:
+            values = list(wanted)
+            self._wanted = frozenset(values)
+            if len(self._wanted) < len(values):
+                self._repeated = {v: n for v, n in Counter(values).items() if n > 1}
+        else:
+            self._wanted = frozenset(wanted)
 
     def _scan(self, key: str) -> dict[str, int]:
         """Record the line of each (wanted) ``"key": "value"`` pair.
@@ -426,8 +475,22 @@ class LineIndex:
         values and starts, the newlines between them counted by ``map``) rather than one by
         one in Python."""
         data = self._data
+        if self._counted:
+            found, starts = self._counted_pairs(key)
+        else:
+            found, starts = self._all_pairs(key)
+        gaps = map(data.count, repeat(b"\n"), [0, *starts[:-1]], starts)
+        lines = list(accumulate(gaps, initial=1))[1:]
+        first = dict(zip(reversed(found), reversed(lines), strict=True))  # first lines
+        self._first[key] = first
+        self._queues[key] = _repeats(found, lines) if len(first) < len(found) else {}
+        return first
+
+    def _all_pairs(self, key: str) -> tuple[list[str], list[int]]:
+        """The (wanted) values of the ``"key": "value"`` pairs and where each starts."""
+        data = self._data
         wanted = self._wanted
-        matches = list(_pair_pattern(key, self._wanted_bytes()).finditer(data))
+        matches = list(_pair_pattern(key, wanted).finditer(data))
         raws: list[bytes] = list(map(_MATCH_GROUP, matches, repeat(1)))
         values = self._values(raws, b"\\" in data)
         kept = [
@@ -435,36 +498,53 @@ class LineIndex:
             for value, start in zip(values, map(_MATCH_START, matches), strict=True)
             if value is not None and (wanted is None or value in wanted)
         ]
-        starts = [start for _, start in kept]
-        gaps = map(data.count, repeat(b"\n"), [0, *starts[:-1]], starts)
-        lines = list(accumulate(gaps, initial=1))[1:]
-        found = [value for value, _ in kept]
-        first = dict(zip(reversed(found), reversed(lines), strict=True))  # first lines
-        self._first[key] = first
-        self._queues[key] = _repeats(found, lines) if len(first) < len(found) else {}
-        return first
+        return [value for value, _ in kept], [start for _, start in kept]
 
-    def _wanted_bytes(self) -> set[bytes] | None:
-        """The UTF-8 of the wanted values (None: all values are recorded)."""
-        if self._wanted is None:
-            return None
-        found: set[bytes] = set()
-        for text in self._wanted:
-            try:
-                found.add(text.encode("utf-8"))
-            except UnicodeEncodeError:  # a lone surrogate: only an escape can spell it
-                continue
-        return found
+    def _counted_pairs(self, key: str) -> tuple[list[str], list[int]]:
+        """``_all_pairs``, up to where each wanted value has been seen as many times as it
+        will be asked for (every pair, when one is seen fewer times).
+
+        The matches are taken in batches, each as large as the fewest matches that could
+        complete the values (so no batch reaches past the pair that does), and handled a list
+        at a time as ``_all_pairs`` does."""
+        data = self._data
+        wanted = self._wanted or frozenset()
+        escapes = b"\\" in data
+        matches = _pair_pattern(key, wanted).finditer(data)
+        found: list[str] = []
+        starts: list[int] = []
+        seen: set[str] = set()
+        repeated = self._repeated
+        # The fewest matches still to take.
+        missing = _still_missing(len(wanted), repeated, seen, found)
+        while missing:
+            batch = list(islice(matches, missing))
+            if not batch:
+                break
+            raws: list[bytes] = list(map(_MATCH_GROUP, batch, repeat(1)))
+            values = self._values(raws, escapes)
+            kept = [
+                (value, start)
+                for value, start in zip(values, map(_MATCH_START, batch), strict=True)
+                if value in wanted
+            ]
+            found += [value for value, _ in kept]
+            starts += [start for _, start in kept]
+            seen.update(value for value, _ in kept)
+            missing = _still_missing(len(wanted), repeated, seen, found)
+        return found, starts
 
     @staticmethod
     def _values(raws: list[bytes], escapes: bool) -> list[str | None]:
         """The text of each raw string body (None where it is not valid UTF-8 or JSON). Only
-        a document with a backslash somewhere can have an escaped one."""
-        if escapes:
-            return [_decode_json_string(raw) for raw in raws]
+        a document with a backslash somewhere can have an escaped body, and only a body with
+        one is read as JSON (``_decode_json_string``, inlined: one call per pair)."""
         values: list[str | None] = []
         append = values.append
         for raw in raws:
+            if escapes and b"\\" in raw:
+                append(_decode_json_string(raw))
+                continue
             try:
                 append(raw.decode("utf-8"))
             except UnicodeDecodeError:
@@ -497,6 +577,8 @@ class LineIndex:
             first = self._scan(key)
         queues = self._queues[key]
         get = first.get
+        if not queues:  # every value once: its line (and None has none)
+            return list(map(get, values))  # type: ignore[arg-type]
         lines: list[int | None] = []
         append = lines.append
         for value in values:
@@ -576,6 +658,12 @@ def _no_purl_reason(entry: Entry) -> str:
 def _source_package(entry: Entry, qualifiers: Mapping[str, str]) -> tuple[str | None, str | None]:
     if entry.source_name:
         return entry.source_name, entry.source_version
+    return _qualifier_source(qualifiers)
+
+
+def _qualifier_source(qualifiers: Mapping[str, str]) -> tuple[str | None, str | None]:
+    """The source package a purl's qualifiers name (``_source_package`` of an entry that
+    names none itself)."""
     for key in _SOURCE_QUALIFIERS:
         value = clean(qualifiers.get(key))
         if value:
@@ -595,18 +683,32 @@ class _ParsedPurl:
     canonical text once asked for; and, for what every entry carrying it asks, the base
     ecosystem of what it names and whether its type takes an ``epoch`` qualifier."""
 
-    __slots__ = ("base", "canonical", "epoch_type", "error", "purl", "qualifiers", "ref", "text")
+    __slots__ = (
+        "base",
+        "canonical",
+        "epoch_type",
+        "error",
+        "purl",
+        "qualifiers",
+        "ref",
+        "source",
+        "text",
+    )
 
     def __init__(self, text: str) -> None:
         # Each slot is set once (a document has thousands of distinct purls).
         self.text = text
+        # The source package the qualifiers name, normalized, and its version, once asked for
+        # (``_identify``: the same for every entry that names no source package itself).
+        self.source: tuple[str | None, str | None] | None = None
         try:
             purl, canonical = purl_and_canonical(text.strip())
         except ValueError as exc:
             self._fail(None, str(exc))
             return
+        ptype = purl.type.lower()
         try:
-            if purl.type.lower() == "alpine" and not purl.namespace:
+            if ptype == "alpine" and not purl.namespace:
                 # Syft before 0.62 wrote Alpine packages as pkg:alpine/NAME; the type is apk.
                 purl = purl._replace(type="apk", namespace="alpine")
                 self.text = purl_to_string(purl)
@@ -626,8 +728,9 @@ class _ParsedPurl:
         self.error: str | None = None
         quals = purl.qualifiers  # read only: shared with the purl
         self.qualifiers: Mapping[str, str] = quals if isinstance(quals, dict) else _NO_QUALIFIERS
-        self.base = base_ecosystem(ref.ecosystem)
-        self.epoch_type = purl.type.lower() in ("rpm", "deb")
+        self.base = ref.ecosystem.partition(":")[0]  # base_ecosystem, inlined
+        # The type as read (the Alpine rename above gives "apk", not an epoch type either).
+        self.epoch_type = ptype in ("rpm", "deb")
 
     def _fail(self, purl: PackageURL | None, error: str) -> None:
         """A purl that cannot be read, or names nothing OSV knows: only ``error`` is asked."""
@@ -705,9 +808,18 @@ def _identify(
         if entry.name.strip() == whole:
             name, renamed = whole, True
     if base in _SOURCE_DISTROS:
-        source_name, source_version = _source_package(entry, qualifiers)
-        if source_name:
-            source = normalize_name(ecosystem, source_name)
+        source: str | None
+        if entry.source_name:  # _source_package
+            source = normalize_name(ecosystem, entry.source_name)
+            source_version = entry.source_version
+        else:
+            named = known.source
+            if named is None:
+                source_name, source_version = _qualifier_source(qualifiers)
+                source = normalize_name(ecosystem, source_name) if source_name else None
+                named = known.source = (source, source_version)
+            source, source_version = named
+        if source is not None:
             renamed = source != name or bool(source_version and source_version != version)
             name = source
             if source_version:
@@ -1335,25 +1447,55 @@ class EdgeSet:
         return bool(self.dependencies or self.containment)
 
 
-def spdx2_edges(relationships: Iterable[tuple[str, str, str]]) -> EdgeSet:
-    """Edges from (element, type, related) triples of SPDX 2 relationships."""
+#: What a relationship type does (``_relationship_rule``): whether it names a root (DESCRIBES:
+#: its related element, DESCRIBED_BY: its element; else None), and the edge it gives (whether
+#: of dependency, whether forward, the scope), or None.
+_RelationshipRule = tuple[bool | None, tuple[bool, bool, str | None] | None]
+
+
+def _relationship_rule(text: str) -> _RelationshipRule:
+    """The rule of a relationship type as written (``spdx_relationship_type``, then
+    ``_SPDX2_EDGES``)."""
+    kind = spdx_relationship_type(text)
+    root = True if kind == "DESCRIBES" else False if kind == "DESCRIBED_BY" else None
+    rule = _SPDX2_EDGES.get(kind)
+    if rule is None:
+        return root, None
+    edge_kind, direction, scope = rule
+    return root, (edge_kind == "dependency", direction == "forward", scope)
+
+
+def _spdx2_graph(
+    relationships: Iterable[SpdxRelationship], doc_id: str, roots: list[str]
+) -> EdgeSet:
+    """The dependency and containment edges of the relationships (their types normalized, as
+    ``_SPDX2_EDGES`` reads them), adding to ``roots`` the elements the document describes, in
+    one pass with ``EdgeSet.add`` inlined (documents list a relationship for each of thousands
+    of files); each distinct type text is read once."""
+    rules: dict[str, _RelationshipRule] = {}
     edges = EdgeSet()
-    # EdgeSet.add, inlined: documents list a relationship for each of thousands of files.
     known = edges._known
     dependencies = edges.dependencies
     containment = edges.containment
     scopes = edges.scopes
-    rules = _SPDX2_EDGES
-    for element, kind, related in relationships:
-        rule = rules.get(kind)
+    for element, rtype, related in relationships:
+        rule = rules.get(rtype)
         if rule is None:
+            rule = rules[rtype] = _relationship_rule(rtype)
+        root, edge_rule = rule
+        if root is not None:
+            if root:
+                if element == doc_id and related not in roots:
+                    roots.append(related)
+            elif related == doc_id and element not in roots:
+                roots.append(element)
+        if edge_rule is None:
             continue
-        edge_kind, direction, scope = rule
-        if direction == "forward":
+        dependency, forward, scope = edge_rule
+        if forward:
             parent, child = element, related
         else:
             parent, child = related, element
-        dependency = edge_kind == "dependency"
         edge = (dependency, parent, child)
         if edge not in known:
             known.add(edge)
@@ -1384,28 +1526,8 @@ def _spdx_source(info: str | None) -> tuple[str | None, str | None]:
 
 def spdx2_result(path: str, doc: Spdx2Document) -> ParseResult:
     """The packages of an SPDX 2 document (files and snippets are not packages)."""
-    kinds: dict[str, str] = {}  # spdx_relationship_type of each distinct type text
-    triples: list[tuple[str, str, str]] = []
-    append = triples.append
     roots: list[str] = list(dict.fromkeys(doc.describes))
-    doc_id = doc.spdx_id
-    for relationship in doc.relationships:
-        rtype = relationship[1]
-        kind = kinds.get(rtype)
-        if kind is None:
-            kind = kinds[rtype] = spdx_relationship_type(rtype)
-        # Most documents write the type as it is normalized: the tuple is then kept.
-        append(relationship if kind == rtype else (relationship[0], kind, relationship[2]))
-        # The roots, in the same pass.
-        if kind == "DESCRIBES":
-            related = relationship[2]
-            if relationship[0] == doc_id and related not in roots:
-                roots.append(related)
-        elif kind == "DESCRIBED_BY":
-            element = relationship[0]
-            if relationship[2] == doc_id and element not in roots:
-                roots.append(element)
-    edges = spdx2_edges(triples)
+    edges = _spdx2_graph(doc.relationships, doc.spdx_id, roots)
     entries: list[Entry] = []
     scopes = edges.scopes
     subjects = set(roots)

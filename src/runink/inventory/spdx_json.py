@@ -288,7 +288,7 @@ def _typed_document(path: str, raw: bytes) -> Spdx2Document | None:
     # The packages' own identifiers: the files' (often most of a document's) are not recorded.
     ids = [None if (spdx_id := item.SPDXID) is None else spdx_id.strip() or None for item in items]
     wanted = [spdx_id for spdx_id in ids if spdx_id is not None]
-    lines = LineIndex(raw, ("SPDXID",), wanted).take_all("SPDXID", ids)
+    lines = LineIndex(raw, ("SPDXID",), wanted, counted=True).take_all("SPDXID", ids)
     words = _RefWords()
     packages = [
         _struct_package(item, spdx_id, line, words)

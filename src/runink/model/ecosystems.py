@@ -102,16 +102,36 @@ def normalize_name(ecosystem: str, name: str) -> str:
     lowercase npm, GitHub and apk names, so a name read from an SBOM must compare equal to the
     same name read from a lockfile); npm keeps the scope; Maven is ``group:artifact``; Go keeps
     the full, case-sensitive module path; others are kept as is.
+
+    Called for every package of every document: the rule is one look-up of the ecosystem as
+    given (a base ecosystem, the usual case) before its base is worked out.
     """
-    base = base_ecosystem(ecosystem)
+    rule = _NAME_RULES.get(ecosystem)
+    if rule is None:
+        rule = _NAME_RULES.get(base_ecosystem(ecosystem), _KEEP)
     name = name.strip()
-    if base == "PyPI":
-        return _PEP503.sub("-", name).lower()
-    if base in _CASE_INSENSITIVE:
+    if rule == _KEEP:
+        return name
+    if rule == _LOWER:
         return name.lower()
-    if base == "Maven":
-        return name.replace("/", ":")
-    return name
+    if rule == _PEP503_RULE:
+        # Without "_", "." or "--" every run of separators is a lone "-": nothing to replace.
+        if "_" in name or "." in name or "--" in name:
+            name = _PEP503.sub("-", name)
+        return name.lower()
+    return name.replace("/", ":")  # Maven
+
+
+# How ``normalize_name`` treats the names of a base ecosystem (the others are kept as they are).
+_KEEP: Final = 0
+_LOWER: Final = 1
+_PEP503_RULE: Final = 2
+_MAVEN: Final = 3
+_NAME_RULES: Final[dict[str, int]] = {
+    "PyPI": _PEP503_RULE,
+    "Maven": _MAVEN,
+    **dict.fromkeys(_CASE_INSENSITIVE, _LOWER),
+}
 
 
 def ecosystem_matches(component_ecosystem: str, advisory_ecosystem: str) -> bool:

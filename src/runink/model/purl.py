@@ -94,8 +94,19 @@ def _distro_release(base: str, qualifiers: dict[str, str]) -> str | None:
 
     None when there is none or it cannot be read: such a component is checked against every
     release of its distribution rather than against a release that was guessed.
+
+    A document's thousands of distribution packages name a release or two: each (base, text)
+    is read once (``_cached_release``).
     """
-    distro = (qualifiers.get("distro") or "").strip().lower()
+    distro = qualifiers.get("distro") or ""
+    if type(distro) is str:
+        return _cached_release(base, distro)
+    return _read_release(base, distro)
+
+
+def _read_release(base: str, text: str) -> str | None:
+    """``_distro_release`` of a ``distro`` qualifier's text ("" when there is none)."""
+    distro = text.strip().lower()
     for prefix in _DISTRO_PREFIXES:
         if distro.startswith(prefix):
             distro = distro[len(prefix) :]
@@ -119,6 +130,9 @@ def _distro_release(base: str, qualifiers: dict[str, str]) -> str | None:
         m = _ALPINE_RELEASE.match(distro)
         return f"v{m.group(1)}" if m else None
     return None
+
+
+_cached_release: Final = functools.lru_cache(maxsize=512)(_read_release)
 
 
 # --------------------------------------------------------------------------------------------
@@ -332,25 +346,12 @@ def _common_parts(match: re.Match[str]) -> tuple[PackageURL, str | None] | None:
         canonical = False
     qualifiers: dict[str, str] = {}
     if query:
-        for pair in query.split("&"):
-            key, eq, value = pair.partition("=")
-            if not eq:
-                return None
-            if key and value:
-                qualifiers[key.lower()] = value
-        # Every key valid: one match over them all (a key holds no "&").
-        if qualifiers and _QUALIFIER_KEYS.fullmatch("&".join(qualifiers)) is None:
+        read = _read_query(query)
+        if read is None:
             return None
-        if len(qualifiers) > 1:
-            qualifiers = dict(sorted(qualifiers.items()))
-        # Written back as read: one "=" per pair, pairs in the canonical order (and no value
-        # with both "+" and "/", left to the writer).
-        canonical = (
-            canonical
-            and query.count("=") == len(qualifiers)
-            and query == "&".join(map("=".join, qualifiers.items()))
-            and not ("+" in query and "/" in query and _plus_and_slash(qualifiers))
-        )
+        pairs, as_written = read
+        qualifiers = dict(pairs)  # each purl its own dict, as packageurl gives
+        canonical = canonical and as_written
     elif query is not None:  # a "?" with nothing after it: the writer leaves it out
         canonical = False
     # PackageURL._make without its call and length check (the six fields are all here).
@@ -359,6 +360,34 @@ def _common_parts(match: re.Match[str]) -> tuple[PackageURL, str | None] | None:
         return purl, None
     text = match.string
     return purl, text.replace("+", "%2B") if "+" in text else text
+
+
+@functools.lru_cache(maxsize=1024)
+def _read_query(query: str) -> tuple[tuple[tuple[str, str], ...], bool] | None:
+    """The qualifiers of a non-empty query ``_COMMON`` matched, in the canonical order, and
+    whether the query is written as the writer writes them; None when packageurl must read
+    it. Cached: a distribution's packages mostly share one query (``arch=amd64&distro=...``),
+    and reading it is most of the work for such a purl."""
+    qualifiers: dict[str, str] = {}
+    for pair in query.split("&"):
+        key, eq, value = pair.partition("=")
+        if not eq:
+            return None
+        if key and value:
+            qualifiers[key.lower()] = value
+    # Every key valid: one match over them all (a key holds no "&").
+    if qualifiers and _QUALIFIER_KEYS.fullmatch("&".join(qualifiers)) is None:
+        return None
+    if len(qualifiers) > 1:
+        qualifiers = dict(sorted(qualifiers.items()))
+    # Written back as read: one "=" per pair, pairs in the canonical order (and no value with
+    # both "+" and "/", left to the writer).
+    as_written = (
+        query.count("=") == len(qualifiers)
+        and query == "&".join(map("=".join, qualifiers.items()))
+        and not ("+" in query and "/" in query and _plus_and_slash(qualifiers))
+    )
+    return tuple(qualifiers.items()), as_written
 
 
 def _plus_and_slash(qualifiers: dict[str, str]) -> bool:
