@@ -655,15 +655,8 @@ def _no_purl_reason(entry: Entry) -> str:
     return f"{what} has no package URL (purl), so its ecosystem is unknown"
 
 
-def _source_package(entry: Entry, qualifiers: Mapping[str, str]) -> tuple[str | None, str | None]:
-    if entry.source_name:
-        return entry.source_name, entry.source_version
-    return _qualifier_source(qualifiers)
-
-
 def _qualifier_source(qualifiers: Mapping[str, str]) -> tuple[str | None, str | None]:
-    """The source package a purl's qualifiers name (``_source_package`` of an entry that
-    names none itself)."""
+    """The source package a purl's qualifiers name (for an entry that names none itself)."""
     for key in _SOURCE_QUALIFIERS:
         value = clean(qualifiers.get(key))
         if value:
@@ -809,7 +802,7 @@ def _identify(
             name, renamed = whole, True
     if base in _SOURCE_DISTROS:
         source: str | None
-        if entry.source_name:  # _source_package
+        if entry.source_name:  # the document names the source package itself
             source = normalize_name(ecosystem, entry.source_name)
             source_version = entry.source_version
         else:
@@ -833,16 +826,6 @@ def _identify(
         else:
             override = purl_to_string(purl._replace(version=ref.version or version))
     return ecosystem, name, version, override
-
-
-def _resolve_purl(
-    path: str, entry: Entry, text: str, parsed: dict[str, _ParsedPurl] | None = None
-) -> Component | Skipped:
-    """One purl of an entry, as a component (see ``_identify``)."""
-    found = _identify(entry, text, parsed)
-    if isinstance(found, Skipped):
-        return found
-    return _component(path, entry, found)
 
 
 def _component(path: str, entry: Entry, identity: _Identity) -> Component:

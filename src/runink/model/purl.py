@@ -271,18 +271,10 @@ def _fast_from_string(text: str) -> PackageURL | None:
     # Qualifiers.
     qualifiers: dict[str, str] = {}
     if query:
-        pairs = query.split("&")
-        for pair in pairs:
-            key, eq, value = pair.partition("=")
-            if not eq:
-                return None
-            if key and value:
-                qualifiers[key.lower()] = value
-        for key in qualifiers:
-            if _QUALIFIER_KEY.fullmatch(key) is None:
-                return None
-        if len(qualifiers) > 1:
-            qualifiers = dict(sorted(qualifiers.items()))
+        read = _read_query(query)
+        if read is None:
+            return None
+        qualifiers = dict(read[0])
     # Subpath.
     sub: str | None = None
     if subpath:
@@ -364,9 +356,8 @@ def _common_parts(match: re.Match[str]) -> tuple[PackageURL, str | None] | None:
 
 @functools.lru_cache(maxsize=1024)
 def _read_query(query: str) -> tuple[tuple[tuple[str, str], ...], bool] | None:
-    """The qualifiers of a non-empty query ``_COMMON`` matched, in the canonical order, and
-    whether the query is written as the writer writes them; None when packageurl must read
-    it. Cached: a distribution's packages mostly share one query (``arch=amd64&distro=...``),
+    """The qualifiers of a non-empty query, in the canonical order, and whether the query is
+    written as the writer writes them; None when packageurl must read it. Cached: a distribution's packages mostly share one query (``arch=amd64&distro=...``),
     and reading it is most of the work for such a purl."""
     qualifiers: dict[str, str] = {}
     for pair in query.split("&"):
