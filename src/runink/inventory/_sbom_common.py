@@ -1380,19 +1380,39 @@ _SPDX2_EDGES: Final[dict[str, tuple[str, str, str | None]]] = {
 _BUILT_FROM = re.compile(r"^\s*built package from:\s*(\S+)(?:\s+(\S+))?\s*$", re.IGNORECASE)
 
 
+# What an SPDX 2 external reference is, by its referenceType.
+SPDX_REF_OTHER: Final = 0
+SPDX_REF_PURL: Final = 1
+SPDX_REF_CPE: Final = 2
+
+
+def spdx_reference_kind(kind: str | None) -> int:
+    """``SPDX_REF_PURL``, ``SPDX_REF_CPE`` (any ``cpe22Type``/``cpe23Type`` spelling) or
+    ``SPDX_REF_OTHER``."""
+    word = (kind or "").strip().lower()
+    if word == "purl":
+        return SPDX_REF_PURL
+    return SPDX_REF_CPE if word.startswith("cpe") else SPDX_REF_OTHER
+
+
+def spdx_package_manager(category: str | None) -> bool:
+    """Whether a reference category is ``PACKAGE-MANAGER`` (or ``PACKAGE_MANAGER``, as SPDX 2.2
+    JSON wrote it)."""
+    return (category or "").strip().upper().replace("_", "-") == "PACKAGE-MANAGER"
+
+
 def spdx_purls(refs: Iterable[tuple[str, str, str]]) -> tuple[tuple[str, ...], bool]:
     """From an SPDX 2 package's external references as (category, type, locator): its purls,
-    package-manager ones first (``PACKAGE-MANAGER``, or ``PACKAGE_MANAGER`` as SPDX 2.2 JSON
-    wrote it), then purls filed under another category; and whether it has a CPE."""
+    package-manager ones first, then purls filed under another category; and whether it has
+    a CPE."""
     first: list[str] = []
     later: list[str] = []
     has_cpe = False
     for category, kind, locator in refs:
-        kind_norm = kind.strip().lower()
-        if kind_norm == "purl":
-            cat = category.strip().upper().replace("_", "-")
-            (first if cat == "PACKAGE-MANAGER" else later).append(locator.strip())
-        elif kind_norm.startswith("cpe"):
+        found = spdx_reference_kind(kind)
+        if found == SPDX_REF_PURL:
+            (first if spdx_package_manager(category) else later).append(locator.strip())
+        elif found == SPDX_REF_CPE:
             has_cpe = True
     return tuple(dict.fromkeys(first + later)), has_cpe
 

@@ -39,6 +39,8 @@ import orjson
 from runink.errors import ParseError
 from runink.inventory import _claims
 from runink.inventory._sbom_common import (
+    SPDX_REF_CPE,
+    SPDX_REF_PURL,
     LineIndex,
     Spdx2Document,
     SpdxPackage,
@@ -52,7 +54,9 @@ from runink.inventory._sbom_common import (
     plain_texts,
     raw_value,
     spdx2_result,
+    spdx_package_manager,
     spdx_purls,
+    spdx_reference_kind,
     str_list,
     typed_decode,
     utf8_bytes,
@@ -181,24 +185,9 @@ class _Spdx(msgspec.Struct, gc=False):
 _SPDX_DECODER: Final = msgspec.json.Decoder(_Spdx)
 
 
-# What an external reference is, by its referenceType: spdx_purls' tests, made once for each
-# distinct text of a document (thousands of references, a handful of texts).
-_OTHER: Final = 0
-_PURL: Final = 1
-_CPE: Final = 2
-
-
-def _reference_kind(kind: str | None) -> int:
-    word = (kind or "").strip().lower()
-    return _PURL if word == "purl" else _CPE if word.startswith("cpe") else _OTHER
-
-
-def _package_manager(category: str | None) -> bool:
-    return (category or "").strip().upper().replace("_", "-") == "PACKAGE-MANAGER"
-
-
 class _RefWords:
-    """The per-document memo of ``_reference_kind`` and ``_package_manager``."""
+    """The per-document memo of ``spdx_reference_kind`` and ``spdx_package_manager``: a
+    document has thousands of references and a handful of distinct texts."""
 
     __slots__ = ("categories", "kinds")
 
@@ -218,14 +207,14 @@ def _struct_purls(refs: list[_Reference], words: _RefWords) -> tuple[tuple[str, 
         text = ref.referenceType
         kind = kinds.get(text)
         if kind is None:
-            kind = kinds[text] = _reference_kind(text)
-        if kind == _PURL:
+            kind = kinds[text] = spdx_reference_kind(text)
+        if kind == SPDX_REF_PURL:
             category = ref.referenceCategory
             manager = categories.get(category)
             if manager is None:
-                manager = categories[category] = _package_manager(category)
+                manager = categories[category] = spdx_package_manager(category)
             (first if manager else later).append((ref.referenceLocator or "").strip())
-        elif kind == _CPE:
+        elif kind == SPDX_REF_CPE:
             has_cpe = True
     if later:
         return tuple(dict.fromkeys(first + later)), has_cpe
