@@ -135,16 +135,31 @@ def _entry(
     own = purl is not None
     if purl is None:
         purl = anchore_purl(kind, name, version, distro[0], distro[1])
+    # Entry's fields in order (positional: a call per artifact, thousands in a Syft document).
     return Entry(
-        name=name,
-        purls=(purl,) if purl else (),
-        version=version,
-        ref=ref,
-        line=line,
-        kind=f"Syft {kind!r}" if purl is None and kind else None,
-        source_name=source[0],
-        source_version=source[1],
-        own_purl=own,
+        name,
+        (purl,) if purl else (),
+        version,
+        ref,
+        line,
+        f"Syft {kind!r}" if purl is None and kind else None,
+        None,
+        None,
+        (),
+        source[0],
+        source[1],
+        False,
+        own,
+        False,
+    )
+
+
+def _graph(edges: EdgeSet, roots: list[str], labels: dict[str, str]) -> Graph | None:
+    """The graph, when the scanned source is known and there are edges."""
+    if not (roots and edges):
+        return None
+    return Graph(
+        edges=edges.dependencies, roots=roots, containment=edges.containment, labels=labels
     )
 
 
@@ -189,12 +204,7 @@ def _general_document(path: str, data: bytes) -> ParseResult:
     meta, roots, labels = _document_metadata(
         path, top.get("source"), top.get("descriptor"), top.get("schema"), distro
     )
-    graph = None
-    if roots and edges:
-        graph = Graph(
-            edges=edges.dependencies, roots=roots, containment=edges.containment, labels=labels
-        )
-    return assemble(path, entries, graph=graph, metadata=meta)
+    return assemble(path, entries, graph=_graph(edges, roots, labels), metadata=meta)
 
 
 # --------------------------------------------------------------------------------------------
@@ -273,13 +283,12 @@ def _artifact_lines(
 def _typed_entries(
     artifacts: list[_Artifact], raw: bytes, distro: tuple[str | None, str | None]
 ) -> list[Entry] | None:
-    """The entries of typed artifacts, or None when one has no name (an error). ``_entry``
-    inlined, with positional ``Entry`` fields: a call per artifact."""
+    """The entries of typed artifacts, or None when one has no name (an error)."""
     ids = [None if (ident := item.ident) is None else ident.strip() or None for item in artifacts]
     lines = _artifact_lines(raw, artifacts, ids)
-    distro_id, distro_version = distro
     entries: list[Entry] = []
     append = entries.append
+    no_source = (None, None)
     for item, artifact_id, line in zip(artifacts, ids, lines, strict=True):
         name = item.name
         if name is None or not (name := name.strip()):
@@ -293,74 +302,36 @@ def _typed_entries(
         purl = item.purl
         if purl is not None:
             purl = purl.strip() or None
-        own = purl is not None
-        if purl is None:
-            purl = anchore_purl(kind, name, version, distro_id, distro_version)
-        source_name = source_version = None
         metadata = item.metadata
-        if metadata is not None:
-            source_name, source_version = _source_texts(
-                metadata.source, metadata.originPackage, metadata.sourceVersion
-            )
-        append(
-            Entry(
-                name,
-                (purl,) if purl else (),
-                version,
-                artifact_id,
-                line,
-                f"Syft {kind!r}" if purl is None and kind else None,
-                None,
-                None,
-                (),
-                source_name,
-                source_version,
-                False,
-                own,
-                False,
-            )
+        source = (
+            no_source
+            if metadata is None
+            else _source_texts(metadata.source, metadata.originPackage, metadata.sourceVersion)
         )
+        append(_entry(name, version, kind, purl, distro, artifact_id, line, source))
     return entries
 
 
-def _typed_edges(
-    relationships: list[_Relationship],
-) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
-    """(dependencies, containment) as ``EdgeSet`` builds them: each edge once, in order."""
-    dependencies: dict[str, list[str]] = {}
-    containment: dict[str, list[str]] = {}
-    known: set[tuple[bool, str, str]] = set()
+def _typed_edges(relationships: list[_Relationship]) -> EdgeSet:
+    """The edges of typed relationships, as the general reading adds them."""
+    edges = EdgeSet()
+    add = edges.add
     for rel in relationships:
         kind = rel.kind
         parent = rel.parent
         child = rel.child
         if kind is None or parent is None or child is None:
             continue
-        kind = kind.strip()
-        if kind == "contains":
-            table = containment
-            dependency = False
-        elif kind == "dependency-of":
-            table = dependencies
-            dependency = True
-        else:
-            continue
         parent = parent.strip()
         child = child.strip()
         if not parent or not child:
             continue
-        if dependency:
-            parent, child = child, parent
-        edge = (dependency, parent, child)
-        if edge in known:
-            continue
-        known.add(edge)
-        targets = table.get(parent)
-        if targets is None:
-            table[parent] = [child]
-        else:
-            targets.append(child)
-    return dependencies, containment
+        kind = kind.strip()
+        if kind == "contains":
+            add("containment", parent, child)
+        elif kind == "dependency-of":
+            add("dependency", child, parent)
+    return edges
 
 
 def _typed_document(path: str, raw: bytes) -> ParseResult | None:
@@ -382,11 +353,8 @@ def _typed_document(path: str, raw: bytes) -> ParseResult | None:
         )
     except (ParseError, orjson.JSONDecodeError):
         return None
-    dependencies, containment = _typed_edges(doc.artifactRelationships or [])
-    graph = None
-    if roots and (dependencies or containment):
-        graph = Graph(edges=dependencies, roots=roots, containment=containment, labels=labels)
-    return assemble(path, entries, graph=graph, metadata=meta)
+    edges = _typed_edges(doc.artifactRelationships or [])
+    return assemble(path, entries, graph=_graph(edges, roots, labels), metadata=meta)
 
 
 def parse_document(path: str, data: bytes) -> ParseResult:
