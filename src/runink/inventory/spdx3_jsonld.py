@@ -30,7 +30,6 @@ compares both with a frozen copy of the general parser).
 
 from __future__ import annotations
 
-import re
 from enum import Enum
 from typing import Final
 
@@ -164,15 +163,6 @@ def _type_of(obj: dict[str, object]) -> str:
 
 
 _PLAIN_PACKAGE_TYPES: Final = frozenset({"software_Package", "Package"})
-_PACKAGE_MEMBERS: Final = (
-    "name",
-    "software_packageUrl",
-    "packageUrl",
-    "software_packageVersion",
-    "packageVersion",
-    "software_primaryPurpose",
-    "primaryPurpose",
-)
 _MISSING: Final = object()
 
 
@@ -433,46 +423,12 @@ def _document_roots(path: str, reading: _Reading) -> list[str]:
     return roots
 
 
-# The pattern LineIndex scans "spdxId" members with.
-_SPDX_ID_PAIRS: Final = re.compile(rb'"spdxId"\s*:\s*"([^"\\]*(?:\\.[^"\\]*)*)"')
-
-
-def _indexed_lines(raw: bytes, refs: list[str | None]) -> list[int | None]:
-    lines = LineIndex(raw, ("spdxId",))
-    return [lines.take("spdxId", ref) for ref in refs]
-
-
 def _package_lines(raw: bytes, refs: list[str | None]) -> list[int | None]:
-    """What ``LineIndex(raw, ("spdxId",)).take("spdxId", ref)`` gives each package in turn.
-    With distinct references that is the first line of each one's ``"spdxId": "ref"`` pair,
-    found here without decoding each pair's value (a third of the time); when packages share a
-    reference, or a value holds an escape, LineIndex itself answers."""
-    encoded: list[bytes | None] = []
-    first: dict[bytes, int] = {}  # 0 until the value is found
-    try:
-        for ref in refs:
-            value = None if ref is None else ref.encode()
-            encoded.append(value)
-            if value is not None:
-                first[value] = 0
-    except UnicodeEncodeError:  # a lone surrogate: only an escape can spell it
-        return _indexed_lines(raw, refs)
-    if len(first) != len(refs) - refs.count(None):
-        return _indexed_lines(raw, refs)
-    count = raw.count
-    get = first.get
-    line = 1
-    pos = 0
-    for match in _SPDX_ID_PAIRS.finditer(raw):
-        value = match.group(1)
-        if get(value) == 0:
-            start = match.start()
-            line += count(b"\n", pos, start)
-            pos = start
-            first[value] = line
-        elif b"\\" in value:
-            return _indexed_lines(raw, refs)
-    return [None if value is None else first[value] or None for value in encoded]
+    """What ``LineIndex(raw, ("spdxId",)).take("spdxId", ref)`` gives each package in turn:
+    the scan records only the packages' references and stops once it has seen each as often
+    as it is asked for (as for SPDX 2)."""
+    wanted = [ref for ref in refs if ref is not None]
+    return LineIndex(raw, ("spdxId",), wanted, counted=True).take_all("spdxId", refs)
 
 
 def _entries(
