@@ -22,7 +22,7 @@ import orjson
 import pytest
 import sqlalchemy as sa
 import yaml
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from runink.feeds.events import EventKind, NewEvent, commit_offset, latest_seq, write_events
 from runink.matching.index import AdvisoryIndex
@@ -314,6 +314,21 @@ def test_event_processing_agrees_with_reconciling_every_finding_of_the_packages(
     assert total > 0  # the scenario moved findings
 
 
+def _components_for_keys(
+    conn: Connection, keys: set[tuple[str, str]], policies: dict[int, str | None]
+) -> dict[int, list[Component]]:
+    """The fan-out as the monitor reads it: index-only rows for the keys, then the full
+    components by row id, by artifact in row order; each artifact's stored policy path into
+    ``policies``."""
+    rows = repo.component_rows_for_keys(conn, keys)
+    full = repo.components_by_id(conn, [row[0] for row in rows])
+    out: dict[int, list[Component]] = {}
+    for row in rows:
+        out.setdefault(row[1], []).append(full[row[0]])
+        policies[row[1]] = row[6]
+    return out
+
+
 def _check_fan_out(engine: Engine, events: list[NewEvent]) -> None:
     """The event fan-out (index-only rows, then full components by row id) reads the same
     components, per artifact in (ecosystem base, name, row id) order, as a walk of every
@@ -328,7 +343,7 @@ def _check_fan_out(engine: Engine, events: list[NewEvent]) -> None:
             for artifact_id, components in _current_components_named(conn, keys).items()
         }
         policies: dict[int, str | None] = {}
-        assert repo.components_for_keys(conn, keys, policies) == expected
+        assert _components_for_keys(conn, keys, policies) == expected
         assert set(policies) == set(expected)
         rows = repo.component_rows_for_keys(conn, keys)
     # One ecosystem here: the rows come by (name, row id), and carry what the components hold.

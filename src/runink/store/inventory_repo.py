@@ -438,22 +438,6 @@ def components_by_id(conn: Connection, ids: Collection[int]) -> dict[int, Compon
     return out
 
 
-def components_for_keys(
-    conn: Connection, keys: Iterable[Key], policies: dict[int, str | None] | None = None
-) -> dict[int, list[Component]]:
-    """Current components (of every artifact) whose (ecosystem base, name) is one of ``keys``,
-    by artifact id, in ``component_rows_for_keys`` order. With ``policies``, each artifact's
-    stored policy path is added to it."""
-    rows = component_rows_for_keys(conn, keys)
-    full = components_by_id(conn, [row[0] for row in rows])
-    out: dict[int, list[Component]] = {}
-    for row in rows:
-        out.setdefault(row[1], []).append(full[row[0]])
-        if policies is not None:
-            policies[row[1]] = row[6]
-    return out
-
-
 def iter_current_components(conn: Connection) -> Iterator[tuple[int, Component]]:
     """Every current component of every artifact, ordered by artifact."""
     c, a = inventory_components, inventory_artifacts
